@@ -1,0 +1,123 @@
+# vnfctl — top-level build.  `make` builds what exists, `make test` runs every test,
+# `make deps` installs the Debian packages the project needs.
+CC       ?= cc
+comma    := ,
+SAN      ?=
+WERROR   ?=
+O        ?= build
+CFLAGS   ?= -O2 -g
+override CFLAGS += -std=gnu11 -Wall -Wextra -Wshadow -Wno-unused-parameter -march=x86-64-v2 -mprfchw \
+            -fno-strict-aliasing -D_GNU_SOURCE -Idataplane $(shell pkg-config --cflags json-c 2>/dev/null)
+override LDLIBS += $(shell pkg-config --libs json-c 2>/dev/null || echo -ljson-c) -lpthread -lm
+ifneq ($(WERROR),)
+override CFLAGS += -Werror
+endif
+ifneq ($(SAN),)
+override CFLAGS += -fsanitize=$(SAN) -fno-omit-frame-pointer -fno-sanitize-recover=all
+override LDFLAGS += -fsanitize=$(SAN)
+O        := build-$(subst $(comma),-,$(SAN))
+endif
+
+
+# Debian packages: build, test, benchmark.  One list; `make deps` installs what is missing.
+DEB_BUILD := build-essential pkg-config libck-dev libjson-c-dev
+DEB_TEST  := clang libclang-rt-14-dev valgrind
+DEB_BENCH := dpdk-dev
+DEBS      := $(DEB_BUILD) $(DEB_TEST)
+
+DP_LIB_SRC := $(filter-out dataplane/main.c,$(wildcard dataplane/*.c dataplane/apps/*.c))
+DP_LIB_OBJ := $(DP_LIB_SRC:%.c=$(O)/%.o)
+DP_LIB     := $(O)/libvnfdp.a
+VNFDP      := $(O)/vnfdp
+UNIT_SRC   := $(wildcard tests/unit/test_*.c)
+UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
+BENCH_SRC  := $(wildcard bench/*_bench.c)
+BENCH_BIN  := $(BENCH_SRC:bench/%.c=$(O)/bench/%)
+
+.PHONY: all deps deps-bench test test-tsan check fuzz fuzz-smoke bench demo fmt fmt-check clean install
+
+all: $(VNFDP) $(UNIT_BIN)
+
+deps:
+	@missing=""; for p in $(DEBS) $(EXTRA_DEBS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "deps: installing$$missing"; \
+	  if [ "$$(id -u)" != 0 ]; then echo "deps: need root to install:$$missing" >&2; exit 1; fi; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing || \
+	  { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; }; \
+	fi
+
+deps-bench:
+	@$(MAKE) --no-print-directory deps EXTRA_DEBS="$(DEB_BENCH)"
+
+$(O)/%.o: %.c $(wildcard dataplane/*.h dataplane/apps/*.h tests/unit/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(DP_LIB): $(DP_LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(VNFDP): $(O)/dataplane/main.o $(DP_LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(O)/tests/%: tests/unit/%.c tests/unit/check.h $(DP_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(DP_LIB) $(LDLIBS)
+
+$(O)/bench/%: bench/%.c $(DP_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(DP_LIB) $(LDLIBS) -lck
+
+# rss_bench also times DPDK's rte_softrss (inline in <rte_thash.h>, nothing to link) when
+# libdpdk's headers are installed; "private" keeps these flags off the library objects.
+$(O)/bench/rss_bench: private CFLAGS += $(if $(shell pkg-config --exists libdpdk 2>/dev/null && echo y),\
+	-DHAVE_DPDK $(shell pkg-config --cflags libdpdk))
+
+# The one test command (README, .ci/run): deps, build, every test, "N passed, N failed".
+test: deps
+	@$(MAKE) --no-print-directory all
+	@O=$(O) SAN="$(SAN)" bash tests/run.sh
+
+# ThreadSanitizer over the concurrent code (engine, rings, stats).
+test-tsan: deps
+	@$(MAKE) --no-print-directory SAN=thread CC=clang all
+	@O=build-thread SAN=thread TESTS="$(TSAN_TESTS)" bash tests/run.sh
+TSAN_TESTS ?= test_ring test_dist
+
+check: test
+
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SECONDS ?= 60
+$(O)/fuzz/%: tests/fuzz/%.c $(filter-out dataplane/main.c,$(wildcard dataplane/*.c dataplane/apps/*.c))
+	@mkdir -p $(dir $@)
+	clang -std=gnu11 -O1 -g -D_GNU_SOURCE -Idataplane $(shell pkg-config --cflags json-c) \
+	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^ $(LDLIBS)
+
+fuzz: deps $(FUZZ_TARGETS:%=$(O)/fuzz/%)
+	@for t in $(FUZZ_TARGETS); do mkdir -p $(O)/fuzz/corpus-$$t; \
+	  $(O)/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -max_len=2048 $(O)/fuzz/corpus-$$t tests/fuzz/seeds || exit 1; done
+
+fuzz-build: $(FUZZ_TARGETS:%=$(O)/fuzz/%)
+
+bench: deps-bench
+	@$(MAKE) --no-print-directory all $(BENCH_BIN)
+	@O=$(O) bash bench/run.sh
+
+demo:
+	@echo "make demo arrives with issue 8 (vnfctl up on the embedded libvirt driver)."; \
+	 echo "Until then, try: make && build/vnfdp bench --mode sw --workers 1"; exit 1
+
+fmt:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+fmt-check:
+	@clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')
+
+install: $(VNFDP)
+	install -D -m 0755 $(VNFDP) $(DESTDIR)/usr/local/bin/vnfdp
+	install -D -m 0644 docs/vnfdp.8 $(DESTDIR)/usr/local/share/man/man8/vnfdp.8
+
+clean:
+	rm -rf build build-*

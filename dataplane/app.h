@@ -1,0 +1,31 @@
+/* Apps are callbacks the engine runs on each worker's bursts.  An app looks at pkt->meta
+ * (parsed already), rewrites frames in place and sets each pkt->verdict. */
+#ifndef VNF_APP_H
+#define VNF_APP_H
+#include <stddef.h>
+#include <stdint.h>
+#include "config.h"
+#include "pktbuf.h"
+
+struct app_ctx {
+	const struct dp_config *cfg;
+	uint16_t worker; /* this worker's index */
+	void *state;     /* the app's, per worker */
+};
+
+struct app_ops {
+	const char *name;
+	const char *summary;
+	/* Optional: per-worker set-up / tear-down, outside the hot loop. */
+	int (*init)(struct app_ctx *ctx, char *err, size_t errlen);
+	void (*fini)(struct app_ctx *ctx);
+	void (*process_burst)(struct app_ctx *ctx, struct pkt **pkts, uint16_t n);
+};
+
+/* Built-in app by name, NULL if unknown. */
+const struct app_ops *app_find(const char *name);
+
+extern const struct app_ops app_echo_ops;
+extern const struct app_ops app_sink_ops;
+
+#endif

@@ -1,0 +1,796 @@
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "dist.h"
+#include "pkt.h"
+#include "rss.h"
+
+#define IDLE_SPINS_BEFORE_YIELD 32
+#define TX_RETRIES 4
+#define TX_ROUND_BURSTS 4
+/* Output ring entries carry the verdict in the pointer's low bit (packets are cache-line
+ * aligned), so the TX side never has to pull the packet's header line from the worker. */
+#define OUT_TAG_NO_TX ((uintptr_t)1)
+
+struct dist_worker {
+	struct dp_counters ctr; /* writer: this worker */
+	struct ring in;         /* sw: RX thread -> worker */
+	struct ring out;        /* sw: worker -> TX thread */
+	int done;               /* writer: worker (release); reader: TX side, dist_stop */
+
+	/* RX thread only (sw): staged packets and the overflow FIFO in front of `in`. */
+	struct pkt **stage __cache_aligned;
+	uint16_t n_stage;
+	struct pkt **ovf;
+	uint32_t ovf_head, ovf_cap;
+	uint32_t ovf_count; /* writer: RX thread; reader: statistics */
+
+	/* Worker only. */
+	struct pkt **pending __cache_aligned; /* sw: processed, not yet taken by `out` */
+	uint16_t n_pending;
+	struct app_ctx app;
+	struct pktpool pool;  /* rtc: this worker's receive pool */
+	struct io_queue *q;   /* rtc: this worker's queue pair */
+
+	/* Set up before start, read-only after. */
+	struct dist *d;
+	void **in_slots, **out_slots;
+	pthread_t thread;
+	int started;
+	uint16_t id;
+	int16_t cpu;
+};
+
+struct dist_io {
+	struct dp_counters ctr; /* writer: this I/O thread */
+	pthread_t thread;
+	int started;
+	int16_t cpu;
+	const char *role;
+};
+
+struct dist {
+	struct dp_config cfg;
+	const struct app_ops *app;
+	struct rss rss;
+	struct io_port port;
+	int port_open;
+	struct pktpool rx_pool; /* sw: receive pool of the RX thread */
+	struct dist_worker *w;
+	uint16_t n_workers;
+	int sw;
+	struct dist_io io[2]; /* sw: io[0] receives (and transmits if io_cores 1), io[1] transmits */
+	uint8_t n_io;
+	uint64_t in_flight_max;
+	struct timespec started_at;
+
+	int stop;         /* writer: dist_stop; readers: RX thread, rtc workers */
+	int rx_done;      /* writer: RX thread once nothing more enters worker rings */
+	uint64_t deadline_ns; /* writer: dist_stop before setting stop; readers: all threads */
+	int stopped;
+	int joined; /* every thread has exited: snapshots are final */
+	int lossless; /* set before start; read-only after */
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static inline void idle_wait(unsigned *idle)
+{
+	if (++*idle < IDLE_SPINS_BEFORE_YIELD) {
+		__builtin_ia32_pause();
+	} else {
+		*idle = 0;
+		sched_yield();
+	}
+}
+
+static int past_deadline(struct dist *d)
+{
+	return now_ns() > __atomic_load_n(&d->deadline_ns, __ATOMIC_ACQUIRE);
+}
+
+static struct dist_io *tx_io(struct dist *d)
+{
+	return &d->io[d->n_io - 1];
+}
+
+/* Transmits k frames; the port gets a few tries, then the rest is counted as tx_port_full.
+ * Counts the accepted frames as tx on ctr. */
+static void tx_send(struct io_queue *q, struct dp_counters *ctr, struct pkt *const *txv, uint16_t k)
+{
+	uint16_t sent = 0;
+
+	for (int tries = 0; sent < k && tries < TX_RETRIES; tries++)
+		sent += q->tx_burst(q, txv + sent, (uint16_t)(k - sent));
+	if (sent)
+		ctr_add(&ctr->tx, sent);
+	if (sent < k)
+		ctr_add(&ctr->drops[DROP_TX_PORT_FULL], k - sent);
+}
+
+/* A burst handed over from another core is cold here: ask for all of its lines at once so the
+ * misses overlap instead of being paid one packet at a time. */
+static void prefetch_burst(struct pkt *const *pkts, uint16_t n)
+{
+	/* The frame's usual place, not pkts[i]->data: reading the pointer would wait for the
+	 * header's miss and serialise the burst.  A frame elsewhere only costs the hint. */
+	for (uint16_t i = 0; i < n; i++) {
+		__builtin_prefetch(pkts[i], 1);
+		__builtin_prefetch(pkts[i]->buf + PKT_HEADROOM, 1);
+	}
+}
+
+/* Runs the app on parsed packets and counts the verdicts on the worker. */
+static void worker_run_app(struct dist_worker *w, struct pkt **pkts, uint16_t n)
+{
+	uint16_t consumed = 0, dropped = 0;
+
+	w->d->app->process_burst(&w->app, pkts, n);
+	for (uint16_t i = 0; i < n; i++) {
+		consumed += pkts[i]->verdict == PKT_VERDICT_CONSUMED;
+		dropped += pkts[i]->verdict == PKT_VERDICT_DROP;
+	}
+	ctr_add(&w->ctr.handled, n);
+	if (consumed)
+		ctr_add(&w->ctr.consumed, consumed);
+	if (dropped)
+		ctr_add(&w->ctr.drops[DROP_APP_DROP], dropped);
+}
+
+/* Parses a burst in place; frames that fail are counted on ctr and returned to the pool.
+ * Returns how many good packets remain at the front of pkts. */
+static uint16_t parse_burst(struct pktpool *pool, struct dp_counters *ctr, struct pkt **pkts,
+			    uint16_t n)
+{
+	struct pkt *bad[n];
+	uint16_t good = 0, n_bad = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct pkt *p = pkts[i];
+		enum drop_reason r = pkt_parse(p->data, p->len, &p->meta);
+		if (likely(r == DROP_NONE)) {
+			pkts[good++] = p;
+		} else {
+			ctr_add(&ctr->drops[r], 1);
+			bad[n_bad++] = p;
+		}
+	}
+	if (n_bad)
+		pktpool_put_burst(pool, bad, n_bad);
+	return good;
+}
+
+/* ---- sw mode: RX side ---------------------------------------------------------------- */
+
+static void ovf_push(struct dist_worker *w, struct pkt *const *pkts, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		w->ovf[(w->ovf_head + w->ovf_count + i) % w->ovf_cap] = pkts[i];
+	__atomic_store_n(&w->ovf_count, w->ovf_count + n, __ATOMIC_RELEASE);
+}
+
+/* Moves as much of the overflow FIFO into the worker ring as fits.  Returns what is left. */
+static uint32_t ovf_flush(struct dist_worker *w)
+{
+	while (w->ovf_count) {
+		uint32_t run = MIN(w->ovf_count, w->ovf_cap - w->ovf_head);
+		uint32_t k = ring_enqueue_burst_spsc(&w->in, (void *const *)(w->ovf + w->ovf_head), run);
+		w->ovf_head = (w->ovf_head + k) % w->ovf_cap;
+		__atomic_store_n(&w->ovf_count, w->ovf_count - k, __ATOMIC_RELEASE);
+		if (k < run)
+			break;
+	}
+	return w->ovf_count;
+}
+
+/* Hands the staged packets to the worker: ring first, then the overflow FIFO behind whatever
+ * already waits there (order within a flow is kept), then worker_ring_full. */
+static void rx_hand_off(struct dist *d, struct dist_worker *w, struct dp_counters *ctr)
+{
+	uint32_t n = w->n_stage, k = 0;
+
+	w->n_stage = 0;
+	if (w->ovf_count == 0 || ovf_flush(w) == 0)
+		k = ring_enqueue_burst_spsc(&w->in, (void *const *)w->stage, n);
+	/* Benchmark capacity mode only: wait for the worker instead of queueing or dropping. */
+	while (unlikely(d->lossless) && k < n)
+		k += ring_enqueue_burst_spsc(&w->in, (void *const *)w->stage + k, n - k);
+	if (k < n) {
+		uint32_t room = w->ovf_cap - w->ovf_count;
+		uint32_t keep = MIN(room, n - k);
+		ovf_push(w, w->stage + k, keep);
+		if (k + keep < n) {
+			pktpool_put_burst(&d->rx_pool, w->stage + k + keep, n - k - keep);
+			ctr_add(&ctr->drops[DROP_WORKER_RING_FULL], n - k - keep);
+		}
+	}
+}
+
+static unsigned rx_step(struct dist *d)
+{
+	struct io_queue *q = &d->port.queues[0];
+	struct dp_counters *ctr = &d->io[0].ctr;
+	uint16_t burst = d->cfg.rx_burst;
+	struct pkt *pkts[burst];
+	uint16_t n, good;
+
+	for (uint16_t i = 0; i < d->n_workers; i++)
+		if (d->w[i].ovf_count)
+			ovf_flush(&d->w[i]);
+	n = q->rx_burst(q, pkts, burst);
+	if (n == 0)
+		return 0;
+	ctr_add(&ctr->rx, n);
+	good = parse_burst(&d->rx_pool, ctr, pkts, n);
+	for (uint16_t i = 0; i < good; i++) {
+		struct pkt *p = pkts[i];
+		uint16_t wi = 0;
+		if (likely(p->meta.l3 == PKT_L3_IPV4 || p->meta.l3 == PKT_L3_IPV6)) {
+			p->hash = rss_hash_frame(&d->rss, p->data, &p->meta);
+			wi = rss_queue_of(&d->rss, p->hash);
+		} else {
+			p->hash = 0;
+		}
+		struct dist_worker *w = &d->w[wi];
+		w->stage[w->n_stage++] = p;
+	}
+	for (uint16_t i = 0; i < d->n_workers; i++)
+		if (d->w[i].n_stage)
+			rx_hand_off(d, &d->w[i], ctr);
+	return n;
+}
+
+/* ---- sw mode: TX side ---------------------------------------------------------------- */
+
+/* Moves one burst from a worker's output ring to the port and the buffers home. */
+static uint16_t tx_one_burst(struct dist *d, struct dist_worker *w, struct dp_counters *ctr)
+{
+	uint16_t burst = d->cfg.tx_burst, n, k = 0;
+	struct pkt *pkts[burst], *txv[burst];
+
+	n = (uint16_t)ring_dequeue_burst_spsc(&w->out, (void **)pkts, burst);
+	for (uint16_t i = 0; i < n; i++) {
+		uintptr_t tagged = (uintptr_t)pkts[i];
+		pkts[i] = (struct pkt *)(tagged & ~OUT_TAG_NO_TX);
+		if (!(tagged & OUT_TAG_NO_TX))
+			txv[k++] = pkts[i];
+	}
+	if (k)
+		tx_send(&d->port.queues[0], ctr, txv, k);
+	if (d->n_io == 1)
+		pktpool_put_burst(&d->rx_pool, pkts, n);
+	else
+		pktpool_return_burst_spsc(&d->rx_pool, pkts, n);
+	return n;
+}
+
+static unsigned tx_step(struct dist *d)
+{
+	struct dp_counters *ctr = &tx_io(d)->ctr;
+	unsigned total = 0;
+
+	/* Up to TX_ROUND_BURSTS per worker: the TX side must be able to drain faster than RX
+	 * fills, or a momentary lag of one worker would never be caught up. */
+	for (uint16_t i = 0; i < d->n_workers; i++) {
+		for (int round = 0; round < TX_ROUND_BURSTS; round++) {
+			uint16_t n = tx_one_burst(d, &d->w[i], ctr);
+			total += n;
+			if (n < d->cfg.tx_burst)
+				break;
+		}
+	}
+	return total;
+}
+
+static int workers_all_done(struct dist *d)
+{
+	for (uint16_t i = 0; i < d->n_workers; i++)
+		if (!__atomic_load_n(&d->w[i].done, __ATOMIC_ACQUIRE) || ring_count(&d->w[i].out))
+			return 0;
+	return 1;
+}
+
+/* After the deadline: whatever still waits in the RX thread's overflow FIFOs is lost. */
+static void rx_drop_overflow(struct dist *d, struct dp_counters *ctr)
+{
+	for (uint16_t i = 0; i < d->n_workers; i++) {
+		struct dist_worker *w = &d->w[i];
+		while (w->ovf_count) {
+			uint32_t run = MIN(w->ovf_count, w->ovf_cap - w->ovf_head);
+			pktpool_put_burst(&d->rx_pool, w->ovf + w->ovf_head, run);
+			ctr_add(&ctr->drops[DROP_SHUTDOWN_TIMEOUT], run);
+			w->ovf_head = (w->ovf_head + run) % w->ovf_cap;
+			__atomic_store_n(&w->ovf_count, w->ovf_count - run, __ATOMIC_RELEASE);
+		}
+	}
+}
+
+static int overflow_pending(struct dist *d)
+{
+	for (uint16_t i = 0; i < d->n_workers; i++)
+		if (d->w[i].ovf_count)
+			return 1;
+	return 0;
+}
+
+static void *io_rx_main(void *arg)
+{
+	struct dist *d = arg;
+	int with_tx = d->n_io == 1;
+	unsigned idle = 0;
+
+	while (!__atomic_load_n(&d->stop, __ATOMIC_ACQUIRE)) {
+		unsigned work = rx_step(d);
+		if (with_tx)
+			work += tx_step(d);
+		if (work)
+			idle = 0;
+		else
+			idle_wait(&idle);
+	}
+	/* Drain: the overflow FIFOs go to the workers while they keep consuming. */
+	while (overflow_pending(d) && !past_deadline(d)) {
+		unsigned work = 0;
+		for (uint16_t i = 0; i < d->n_workers; i++) {
+			uint32_t before = d->w[i].ovf_count;
+			if (before)
+				work += before != ovf_flush(&d->w[i]);
+		}
+		if (with_tx)
+			work += tx_step(d);
+		if (!work)
+			idle_wait(&idle);
+	}
+	rx_drop_overflow(d, &d->io[0].ctr);
+	__atomic_store_n(&d->rx_done, 1, __ATOMIC_RELEASE);
+	if (with_tx)
+		while (!workers_all_done(d))
+			if (!tx_step(d))
+				idle_wait(&idle);
+	return NULL;
+}
+
+static void *io_tx_main(void *arg)
+{
+	struct dist *d = arg;
+	unsigned idle = 0;
+
+	while (!workers_all_done(d))
+		if (tx_step(d))
+			idle = 0;
+		else
+			idle_wait(&idle);
+	return NULL;
+}
+
+/* ---- sw mode: workers ------------------------------------------------------------------ */
+
+static void worker_flush_pending(struct dist_worker *w)
+{
+	uint32_t k = ring_enqueue_burst_spsc(&w->out, (void *const *)w->pending, w->n_pending);
+	if (k && k < w->n_pending)
+		memmove(w->pending, w->pending + k, (w->n_pending - k) * sizeof(*w->pending));
+	w->n_pending = (uint16_t)(w->n_pending - k);
+}
+
+static void *worker_sw_main(void *arg)
+{
+	struct dist_worker *w = arg;
+	struct dist *d = w->d;
+	uint16_t burst = d->cfg.rx_burst;
+	unsigned idle = 0;
+
+	for (;;) {
+		if (w->n_pending) {
+			/* The TX side always drains, so waiting here is bounded; the RX side meanwhile
+			 * parks new packets in the overflow FIFO instead of waiting on us. */
+			worker_flush_pending(w);
+			if (w->n_pending) {
+				idle_wait(&idle);
+				continue;
+			}
+		}
+		uint16_t n = (uint16_t)ring_dequeue_burst_spsc(&w->in, (void **)w->pending, burst);
+		if (n == 0) {
+			if (__atomic_load_n(&d->rx_done, __ATOMIC_ACQUIRE) && ring_count(&w->in) == 0)
+				break;
+			idle_wait(&idle);
+			continue;
+		}
+		idle = 0;
+		ctr_add(&w->ctr.rx, n);
+		prefetch_burst(w->pending, n);
+		worker_run_app(w, w->pending, n);
+		for (uint16_t i = 0; i < n; i++)
+			if (w->pending[i]->verdict != PKT_VERDICT_TX)
+				w->pending[i] = (struct pkt *)((uintptr_t)w->pending[i] | OUT_TAG_NO_TX);
+		w->n_pending = n;
+		worker_flush_pending(w);
+	}
+	__atomic_store_n(&w->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/* ---- rtc mode ------------------------------------------------------------------------ */
+
+static void *worker_rtc_main(void *arg)
+{
+	struct dist_worker *w = arg;
+	struct dist *d = w->d;
+	struct io_queue *q = w->q;
+	uint16_t burst = d->cfg.rx_burst;
+	struct pkt *pkts[burst], *txv[burst];
+	unsigned idle = 0;
+
+	while (!__atomic_load_n(&d->stop, __ATOMIC_ACQUIRE)) {
+		uint16_t n = q->rx_burst(q, pkts, burst);
+		if (n == 0) {
+			idle_wait(&idle);
+			continue;
+		}
+		idle = 0;
+		ctr_add(&w->ctr.rx, n);
+		uint16_t good = parse_burst(&w->pool, &w->ctr, pkts, n);
+		if (good == 0)
+			continue;
+		worker_run_app(w, pkts, good);
+		uint16_t k = 0;
+		for (uint16_t i = 0; i < good; i++)
+			if (pkts[i]->verdict == PKT_VERDICT_TX)
+				txv[k++] = pkts[i];
+		if (k)
+			tx_send(q, &w->ctr, txv, k);
+		pktpool_put_burst(&w->pool, pkts, good);
+	}
+	__atomic_store_n(&w->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/* ---- set-up and tear-down ------------------------------------------------------------ */
+
+static uint32_t pow2_at_least(uint32_t n)
+{
+	uint32_t p = 2;
+	while (p < n)
+		p <<= 1;
+	return p;
+}
+
+static int worker_setup_sw(struct dist *d, struct dist_worker *w)
+{
+	uint32_t ring_size = pow2_at_least(d->cfg.worker_ring);
+	/* The output ring only needs to absorb the TX thread's round over all workers; a full
+	 * one makes the worker wait, never lose packets. */
+	uint32_t out_size = pow2_at_least(MAX(4u * d->cfg.tx_burst, 64u));
+
+	w->in_slots = calloc(ring_size, sizeof(void *));
+	w->out_slots = calloc(out_size, sizeof(void *));
+	w->stage = calloc(d->cfg.rx_burst, sizeof(*w->stage));
+	w->ovf_cap = MAX(d->cfg.overflow, 1u);
+	w->ovf = calloc(w->ovf_cap, sizeof(*w->ovf));
+	w->pending = calloc(d->cfg.rx_burst, sizeof(*w->pending));
+	if (!w->in_slots || !w->out_slots || !w->stage || !w->ovf || !w->pending)
+		return -ENOMEM;
+	/* overflow 0 means "no overflow queue": keep one slot of storage but admit nothing. */
+	if (d->cfg.overflow == 0)
+		w->ovf_cap = 0;
+	ring_init(&w->in, w->in_slots, ring_size);
+	ring_init(&w->out, w->out_slots, out_size);
+	d->in_flight_max += (uint64_t)ring_size + out_size + w->ovf_cap + d->cfg.rx_burst;
+	return 0;
+}
+
+static void worker_free(struct dist_worker *w)
+{
+	free(w->in_slots);
+	free(w->out_slots);
+	free(w->stage);
+	free(w->ovf);
+	free(w->pending);
+	pktpool_destroy(&w->pool);
+}
+
+int dist_create(struct dist **out, const struct dp_config *cfg, const struct app_ops *app,
+		char *err, size_t errlen)
+{
+	struct dist *d = zalloc_aligned(1, sizeof(*d));
+	struct pktpool **pools = NULL;
+	uint16_t nq;
+	int ret = -ENOMEM;
+
+	*out = NULL;
+	if (!d) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	d->cfg = *cfg;
+	d->app = app ? app : app_find(cfg->app.name);
+	if (!d->app) {
+		snprintf(err, errlen, "app.name: \"%s\" is not a built-in app", cfg->app.name);
+		ret = -EINVAL;
+		goto err;
+	}
+	d->sw = cfg->mode == DP_MODE_SW;
+	d->n_workers = cfg->workers;
+	d->n_io = d->sw ? cfg->io_cores : 0;
+	d->io[0].role = d->n_io == 2 ? "rx" : "rx+tx";
+	d->io[1].role = "tx";
+	d->io[0].cpu = cfg->cpus.io[0];
+	d->io[1].cpu = cfg->cpus.io[1];
+	nq = d->sw ? 1 : d->n_workers;
+
+	ret = rss_init(&d->rss, cfg->rss.key, cfg->rss.key_len);
+	if (!ret)
+		ret = rss_reta_set_equal(&d->rss, cfg->rss.reta_size, d->n_workers);
+	if (ret) {
+		snprintf(err, errlen, "rss: cannot build a table for %u workers and RETA size %u",
+			 cfg->workers, cfg->rss.reta_size);
+		goto err;
+	}
+	d->w = zalloc_aligned(d->n_workers, sizeof(*d->w));
+	pools = calloc(nq, sizeof(*pools));
+	if (!d->w || !pools)
+		goto err_nomem;
+	for (uint16_t i = 0; i < d->n_workers; i++) {
+		struct dist_worker *w = &d->w[i];
+		w->d = d;
+		w->id = i;
+		w->cpu = cfg->cpus.workers[i];
+		w->app.cfg = &d->cfg;
+		w->app.worker = i;
+		if (d->sw) {
+			if (worker_setup_sw(d, w))
+				goto err_nomem;
+		} else {
+			uint32_t n = MAX(cfg->port.rx_slots, 4u * cfg->rx_burst);
+			if (pktpool_create(&w->pool, n))
+				goto err_nomem;
+			pools[i] = &w->pool;
+			d->in_flight_max += cfg->rx_burst;
+		}
+	}
+	if (d->sw) {
+		/* Enough buffers for every ring, queue and burst in hand, plus the port's ring, so a
+		 * stalled worker can fill its share without starving the others. */
+		d->in_flight_max += 2ull * cfg->rx_burst + cfg->tx_burst;
+		if (pktpool_create(&d->rx_pool, (uint32_t)d->in_flight_max + cfg->port.rx_slots))
+			goto err_nomem;
+		pools[0] = &d->rx_pool;
+	}
+	ret = io_port_open(&d->port, &d->cfg, nq, pools, &d->rss, err, errlen);
+	if (ret)
+		goto err;
+	d->port_open = 1;
+	for (uint16_t i = 0; !d->sw && i < d->n_workers; i++)
+		d->w[i].q = &d->port.queues[i];
+	for (uint16_t i = 0; i < d->n_workers; i++) {
+		if (d->app->init && (ret = d->app->init(&d->w[i].app, err, errlen)))
+			goto err;
+	}
+	free(pools);
+	*out = d;
+	return 0;
+err_nomem:
+	snprintf(err, errlen, "out of memory for %u workers (rings.worker %u, rings.overflow %u)",
+		 cfg->workers, cfg->worker_ring, cfg->overflow);
+	ret = -ENOMEM;
+err:
+	free(pools);
+	dist_destroy(d);
+	return ret;
+}
+
+static int spawn(pthread_t *t, void *(*fn)(void *), void *arg, int cpu, const char *what,
+		 char *err, size_t errlen)
+{
+	pthread_attr_t attr;
+	int ret;
+
+	pthread_attr_init(&attr);
+	if (cpu >= 0) {
+		cpu_set_t set;
+		CPU_ZERO(&set);
+		CPU_SET(cpu, &set);
+		pthread_attr_setaffinity_np(&attr, sizeof(set), &set);
+	}
+	ret = pthread_create(t, &attr, fn, arg);
+	pthread_attr_destroy(&attr);
+	if (ret && cpu >= 0)
+		snprintf(err, errlen, "%s: cannot start on CPU %d: %s", what, cpu, strerror(ret));
+	else if (ret)
+		snprintf(err, errlen, "%s: cannot start: %s", what, strerror(ret));
+	return -ret;
+}
+
+int dist_start(struct dist *d, char *err, size_t errlen)
+{
+	char what[32];
+	int ret = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &d->started_at);
+	__atomic_store_n(&d->deadline_ns, UINT64_MAX, __ATOMIC_RELEASE);
+	for (uint16_t i = 0; i < d->n_workers && !ret; i++) {
+		snprintf(what, sizeof(what), "worker %u", i);
+		ret = spawn(&d->w[i].thread, d->sw ? worker_sw_main : worker_rtc_main, &d->w[i],
+			    d->w[i].cpu, what, err, errlen);
+		d->w[i].started = !ret;
+	}
+	if (!ret && d->n_io) {
+		ret = spawn(&d->io[0].thread, io_rx_main, d, d->io[0].cpu, "I/O RX thread", err,
+			    errlen);
+		d->io[0].started = !ret;
+	}
+	if (!ret && d->n_io == 2) {
+		ret = spawn(&d->io[1].thread, io_tx_main, d, d->io[1].cpu, "I/O TX thread", err,
+			    errlen);
+		d->io[1].started = !ret;
+	}
+	if (ret)
+		dist_stop(d);
+	return ret;
+}
+
+/* Threads that never started must not hold up the others' drain. */
+static void mark_unstarted_done(struct dist *d)
+{
+	for (uint16_t i = 0; i < d->n_workers; i++)
+		if (!d->w[i].started)
+			__atomic_store_n(&d->w[i].done, 1, __ATOMIC_RELEASE);
+	if (d->n_io && !d->io[0].started)
+		__atomic_store_n(&d->rx_done, 1, __ATOMIC_RELEASE);
+}
+
+/* Tagged output-ring entries: the app already counted what it consumed or dropped; frames
+ * meant for TX are lost at shutdown. */
+static void reclaim_tagged(struct dist *d, struct dp_counters *ctr, struct pkt **pkts, uint32_t n)
+{
+	uint32_t lost = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		uintptr_t tagged = (uintptr_t)pkts[i];
+		lost += !(tagged & OUT_TAG_NO_TX);
+		pkts[i] = (struct pkt *)(tagged & ~OUT_TAG_NO_TX);
+	}
+	if (lost)
+		ctr_add(&ctr->drops[DROP_SHUTDOWN_TIMEOUT], lost);
+	pktpool_put_burst(&d->rx_pool, pkts, n);
+}
+
+/* With the threads joined: anything left in worker rings or pending arrays (only possible
+ * past the deadline) is counted as lost at shutdown and its buffers go home. */
+static void reclaim_leftovers(struct dist *d)
+{
+	struct dp_counters *ctr = &d->io[0].ctr;
+	struct pkt *pkts[64];
+	uint32_t n;
+
+	if (!d->sw)
+		return;
+	for (uint16_t i = 0; i < d->n_workers; i++) {
+		struct dist_worker *w = &d->w[i];
+		while ((n = ring_dequeue_burst_spsc(&w->in, (void **)pkts, 64))) {
+			ctr_add(&ctr->drops[DROP_SHUTDOWN_TIMEOUT], n);
+			pktpool_put_burst(&d->rx_pool, pkts, n);
+		}
+		while ((n = ring_dequeue_burst_spsc(&w->out, (void **)pkts, 64)))
+			reclaim_tagged(d, ctr, pkts, n);
+		reclaim_tagged(d, ctr, w->pending, w->n_pending);
+		w->n_pending = 0;
+	}
+}
+
+void dist_stop(struct dist *d)
+{
+	if (d->stopped)
+		return;
+	d->stopped = 1;
+	__atomic_store_n(&d->deadline_ns, now_ns() + DIST_DRAIN_TIMEOUT_NS, __ATOMIC_RELEASE);
+	__atomic_store_n(&d->stop, 1, __ATOMIC_RELEASE);
+	mark_unstarted_done(d);
+	for (int i = 0; i < d->n_io; i++)
+		if (d->io[i].started)
+			pthread_join(d->io[i].thread, NULL);
+	for (uint16_t i = 0; i < d->n_workers; i++)
+		if (d->w[i].started)
+			pthread_join(d->w[i].thread, NULL);
+	reclaim_leftovers(d);
+	d->joined = 1;
+}
+
+void dist_destroy(struct dist *d)
+{
+	if (!d)
+		return;
+	dist_stop(d);
+	if (d->port_open)
+		io_port_close(&d->port);
+	for (uint16_t i = 0; d->w && i < d->n_workers; i++) {
+		if (d->app && d->app->fini)
+			d->app->fini(&d->w[i].app);
+		worker_free(&d->w[i]);
+	}
+	free(d->w);
+	pktpool_destroy(&d->rx_pool);
+	free(d);
+}
+
+/* Everything but rx: the snapshot reads every outcome first and every rx last. */
+static void copy_outcomes(struct stats_thread *t, const struct dp_counters *c)
+{
+	t->tx = ctr_load(&c->tx);
+	t->consumed = ctr_load(&c->consumed);
+	t->handled = ctr_load(&c->handled);
+	for (int r = 1; r < DROP_MAX; r++)
+		t->drops[r] = ctr_load(&c->drops[r]);
+}
+
+void dist_snapshot(struct dist *d, struct stats_snapshot *s)
+{
+	struct timespec now;
+	uint16_t n = 0;
+
+	memset(s, 0, sizeof(*s));
+	s->mode = config_mode_name(d->cfg.mode);
+	s->final = d->joined;
+	s->in_flight_max = d->in_flight_max;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	s->uptime_s = (double)(now.tv_sec - d->started_at.tv_sec) +
+		      (double)(now.tv_nsec - d->started_at.tv_nsec) / 1e9;
+	/* Outcomes first, later stages before earlier ones (TX, workers, RX), then every rx:
+	 * a packet is never seen leaving before it was seen arriving, so in_flight >= 0. */
+	for (int i = d->n_io - 1; i >= 0; i--) {
+		struct stats_thread *t = &s->t[n++];
+		snprintf(t->role, sizeof(t->role), "%s", d->io[i].role);
+		t->id = -1;
+		t->cpu = d->io[i].cpu;
+		copy_outcomes(t, &d->io[i].ctr);
+	}
+	for (uint16_t i = 0; i < d->n_workers; i++) {
+		struct dist_worker *w = &d->w[i];
+		struct stats_thread *t = &s->t[n++];
+		snprintf(t->role, sizeof(t->role), "worker");
+		t->id = (int16_t)i;
+		t->cpu = w->cpu;
+		copy_outcomes(t, &w->ctr);
+		if (d->sw) {
+			t->ring = ring_count(&w->in);
+			t->overflow = __atomic_load_n(&w->ovf_count, __ATOMIC_ACQUIRE);
+		}
+	}
+	s->n_threads = n;
+	for (int i = d->n_io - 1; i >= 0; i--)
+		s->t[d->n_io - 1 - i].rx = ctr_load(&d->io[i].ctr.rx);
+	/* In sw mode a worker's rx is a hand-off, not a port receive: it stays out of the
+	 * totals (the worker's "packets" shows its share). */
+	for (uint16_t i = 0; !d->sw && i < d->n_workers; i++)
+		s->t[d->n_io + i].rx = ctr_load(&d->w[i].ctr.rx);
+	stats_finish(s);
+}
+
+void dist_set_lossless(struct dist *d, int on)
+{
+	d->lossless = on;
+}
+
+struct io_port *dist_port(struct dist *d)
+{
+	return &d->port;
+}
+
+uint64_t dist_rx_total(struct dist *d)
+{
+	uint64_t rx = 0;
+	if (d->sw)
+		return ctr_load(&d->io[0].ctr.rx);
+	for (uint16_t i = 0; i < d->n_workers; i++)
+		rx += ctr_load(&d->w[i].ctr.rx);
+	return rx;
+}

@@ -1,0 +1,464 @@
+/* The distribution engine on the in-memory backend: conservation, flow affinity, overload,
+ * a stalled worker, shutdown drain, per-reason parse drops, TX refusal, both modes. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "check.h"
+#include "dist.h"
+#include "rss.h"
+
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+#define SCALE 10
+#else
+#define SCALE 1
+#endif
+
+#define FLOWS 512 /* mem generator flows: sport = 1024 + flow */
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	nanosleep(&ts, NULL);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void mem_config(struct dp_config *c, enum dp_mode mode, uint16_t workers, uint64_t packets)
+{
+	config_set_defaults(c);
+	c->mode = mode;
+	c->port.backend = DP_BACKEND_MEM;
+	strcpy(c->port.iface, "test");
+	c->port.mem.packets = packets;
+	c->port.mem.flows = FLOWS;
+	c->port.mem.size = 64;
+	c->workers = workers;
+}
+
+/* Runs until the generator's budget is fully accounted for (or a timeout), then stops. */
+static int run_to_completion(struct dist *d, uint64_t packets, struct stats_snapshot *s)
+{
+	double t0 = now_s();
+	while (now_s() - t0 < 60) {
+		if (dist_rx_total(d) >= packets) {
+			dist_snapshot(d, s);
+			if (s->in_flight == 0)
+				break;
+		}
+		sleep_ms(1);
+	}
+	dist_stop(d);
+	dist_snapshot(d, s);
+	return s->final && s->conserved ? 0 : -1;
+}
+
+static uint64_t worker_packets(const struct stats_snapshot *s, int id)
+{
+	for (uint16_t i = 0; i < s->n_threads; i++)
+		if (!strcmp(s->t[i].role, "worker") && s->t[i].id == id)
+			return s->t[i].handled;
+	return UINT64_MAX;
+}
+
+/* ---- a test app that records which worker saw which flow ------------------------------ */
+
+static uint32_t seen[8][FLOWS];  /* [worker][flow], each row written only by its worker */
+static volatile int stall_worker0; /* set by the test; worker 0 waits while it is 1 */
+static unsigned app_spin;          /* busy loop per packet */
+static double app_pps;             /* if set, each worker handles at most this many per second */
+static double app_t0[8];           /* [worker]: first burst, written only by that worker */
+static uint64_t app_done[8];
+static enum pkt_verdict app_verdict = PKT_VERDICT_CONSUMED;
+
+static void rec_process(struct app_ctx *ctx, struct pkt **pkts, uint16_t n)
+{
+	while (ctx->worker == 0 && __atomic_load_n(&stall_worker0, __ATOMIC_ACQUIRE))
+		sleep_ms(1);
+	if (app_pps > 0 && ctx->worker < 8) {
+		/* A worker of fixed capacity, whatever the machine's speed. */
+		if (app_t0[ctx->worker] == 0)
+			app_t0[ctx->worker] = now_s();
+		while ((double)(app_done[ctx->worker] + n) > (now_s() - app_t0[ctx->worker]) * app_pps)
+			sleep_ms(1);
+		app_done[ctx->worker] += n;
+	}
+	for (uint16_t i = 0; i < n; i++) {
+		const uint8_t *f = pkts[i]->data;
+		unsigned flow = (unsigned)((f[34] << 8 | f[35]) - 1024);
+		if (flow < FLOWS && ctx->worker < 8)
+			seen[ctx->worker][flow]++;
+		for (volatile unsigned k = 0; k < app_spin; k++)
+			;
+		pkts[i]->verdict = app_verdict;
+	}
+}
+
+static const struct app_ops rec_app = {.name = "record", .process_burst = rec_process};
+
+static void rec_reset(void)
+{
+	memset(seen, 0, sizeof(seen));
+	stall_worker0 = 0;
+	app_spin = 0;
+	app_pps = 0;
+	memset(app_t0, 0, sizeof(app_t0));
+	memset(app_done, 0, sizeof(app_done));
+	app_verdict = PKT_VERDICT_CONSUMED;
+}
+
+/* The queue the default RSS profile gives the generator's flow f among n workers. */
+static uint16_t flow_queue(const struct dp_config *c, unsigned f, uint16_t n)
+{
+	static struct rss r;
+	uint8_t addrs[8] = {10, 0, 0, (uint8_t)(1 + f % 250), 10, 1, 0, 1};
+	uint8_t ports[4] = {(uint8_t)((1024 + f) >> 8), (uint8_t)(1024 + f), 0, 9};
+	rss_init(&r, c->rss.key, c->rss.key_len);
+	rss_reta_set_equal(&r, c->rss.reta_size, n);
+	return rss_queue_of(&r, rss_hash_ipv4(&r, addrs, ports));
+}
+
+/* ---- tests ----------------------------------------------------------------------------- */
+
+static void conservation_case(enum dp_mode mode, uint8_t io_cores, uint16_t workers,
+			      const char *app)
+{
+	struct dp_config c;
+	struct stats_snapshot s;
+	struct dist *d;
+	char err[256];
+	uint64_t packets = 400000 / SCALE;
+
+	mem_config(&c, mode, workers, packets);
+	c.io_cores = io_cores;
+	strcpy(c.app.name, app);
+	CHECK(dist_create(&d, &c, NULL, err, sizeof(err)) == 0);
+	CHECK(dist_start(d, err, sizeof(err)) == 0);
+	CHECK(run_to_completion(d, packets, &s) == 0);
+	CHECK_EQ_U(s.rx, packets);
+	CHECK_EQ_U(s.rx, s.tx + s.consumed + s.drops_total);
+	CHECK_EQ_U(s.in_flight, 0);
+	CHECK(s.conserved);
+	dist_destroy(d);
+}
+
+static void t_sw_conservation_echo(void)
+{
+	conservation_case(DP_MODE_SW, 1, 2, "echo");
+}
+
+static void t_sw_conservation_two_io_cores(void)
+{
+	conservation_case(DP_MODE_SW, 2, 2, "echo");
+}
+
+static void t_sw_conservation_sink(void)
+{
+	conservation_case(DP_MODE_SW, 1, 3, "sink");
+}
+
+static void t_rtc_conservation(void)
+{
+	conservation_case(DP_MODE_NIC, 1, 2, "echo");
+}
+
+static void affinity_case(enum dp_mode mode, uint16_t workers)
+{
+	struct dp_config c;
+	struct stats_snapshot s;
+	struct dist *d;
+	char err[256];
+	uint64_t packets = FLOWS * 64;
+	unsigned wrong = 0, split = 0;
+
+	rec_reset();
+	mem_config(&c, mode, workers, packets);
+	c.overflow = 65536; /* no drops: every packet must be seen */
+	CHECK(dist_create(&d, &c, &rec_app, err, sizeof(err)) == 0);
+	CHECK(dist_start(d, err, sizeof(err)) == 0);
+	CHECK(run_to_completion(d, packets, &s) == 0);
+	CHECK_EQ_U(s.consumed, packets);
+	for (unsigned f = 0; f < FLOWS; f++) {
+		unsigned holders = 0;
+		uint16_t q = flow_queue(&c, f, workers);
+		for (uint16_t w = 0; w < workers; w++)
+			if (seen[w][f]) {
+				holders++;
+				wrong += w != q;
+			}
+		split += holders != 1;
+	}
+	CHECK_EQ_U(split, 0);  /* every flow reached exactly one worker */
+	CHECK_EQ_U(wrong, 0);  /* and it is the one RSS names */
+	for (uint16_t w = 0; w < workers; w++)
+		CHECK(worker_packets(&s, w) > 0);
+	dist_destroy(d);
+}
+
+static void t_sw_flow_affinity(void)
+{
+	affinity_case(DP_MODE_SW, 4);
+}
+
+static void t_rtc_flow_affinity(void)
+{
+	affinity_case(DP_MODE_VALE, 3);
+}
+
+/* 2x overload: the port offers twice what the workers can take.  Drops happen, all of them
+ * named, about half the traffic gets through, and live snapshots never show a packet
+ * unaccounted for. */
+static void t_sw_overload_conservation(void)
+{
+	struct dp_config c;
+	struct stats_snapshot s;
+	struct dist *d;
+	char err[256];
+	double offered = 200000.0 / SCALE; /* packets per second */
+	uint64_t packets = (uint64_t)offered / 2; /* half a second of traffic */
+	unsigned live = 0, bad_live = 0;
+	double t0;
+
+	rec_reset();
+	app_pps = offered / 2 / 2; /* two workers, half the offered load together */
+	mem_config(&c, DP_MODE_SW, 2, packets);
+	c.port.mem.rate = (uint64_t)offered;
+	c.worker_ring = 256;
+	c.overflow = 128;
+	CHECK(dist_create(&d, &c, &rec_app, err, sizeof(err)) == 0);
+	CHECK(dist_start(d, err, sizeof(err)) == 0);
+	t0 = now_s();
+	while (dist_rx_total(d) < packets && now_s() - t0 < 60) {
+		dist_snapshot(d, &s);
+		live++;
+		bad_live += !s.conserved || s.in_flight < 0;
+		sleep_ms(2);
+	}
+	CHECK(live > 0);
+	CHECK_EQ_U(bad_live, 0);
+	CHECK(run_to_completion(d, packets, &s) == 0);
+	CHECK(s.drops[DROP_WORKER_RING_FULL] > 0);
+	CHECK_EQ_U(s.drops_total, s.drops[DROP_WORKER_RING_FULL]);
+	CHECK_EQ_U(s.rx, s.consumed + s.drops_total);
+	/* Half gets through, plus what the rings held when the offer ended. */
+	CHECK(s.consumed >= packets * 4 / 10 && s.consumed <= packets * 7 / 10);
+	dist_destroy(d);
+}
+
+/* Worker 0 stops consuming.  Worker 1 still gets every packet of its flows: nothing of its
+ * share is dropped or delayed behind worker 0, and all drops are worker 0's. */
+static void t_sw_stalled_worker_isolated(void)
+{
+	struct dp_config c;
+	struct stats_snapshot s;
+	struct dist *d;
+	char err[256];
+	uint64_t per_flow = 80, packets = FLOWS * per_flow, expect1 = 0;
+	double t0;
+
+	rec_reset();
+	stall_worker0 = 1;
+	mem_config(&c, DP_MODE_SW, 2, packets);
+	c.port.mem.rate = 400000 / SCALE; /* well within one worker's reach */
+	/* Room for worker 1 to ride out ~40 ms without the CPU on a loaded 2-core machine; worker
+	 * 0's share is far larger than its ring and overflow together. */
+	c.worker_ring = 4096;
+	c.overflow = 4096;
+	for (unsigned f = 0; f < FLOWS; f++)
+		expect1 += flow_queue(&c, f, 2) == 1 ? per_flow : 0;
+	CHECK(expect1 > 0 && expect1 < packets);
+	CHECK(dist_create(&d, &c, &rec_app, err, sizeof(err)) == 0);
+	CHECK(dist_start(d, err, sizeof(err)) == 0);
+	/* While worker 0 is stalled the generator runs dry and worker 1 finishes its share. */
+	t0 = now_s();
+	do {
+		sleep_ms(5);
+		dist_snapshot(d, &s);
+	} while ((dist_rx_total(d) < packets || worker_packets(&s, 1) < expect1) && now_s() - t0 < 30);
+	CHECK_EQ_U(worker_packets(&s, 1), expect1);
+	CHECK(s.drops[DROP_WORKER_RING_FULL] > 0);
+	__atomic_store_n(&stall_worker0, 0, __ATOMIC_RELEASE);
+	CHECK(run_to_completion(d, packets, &s) == 0);
+	CHECK_EQ_U(worker_packets(&s, 1), expect1);
+	CHECK_EQ_U(worker_packets(&s, 0) + s.drops[DROP_WORKER_RING_FULL], packets - expect1);
+	CHECK_EQ_U(s.drops_total, s.drops[DROP_WORKER_RING_FULL]);
+	dist_destroy(d);
+}
+
+/* Stop while traffic runs without end: everything drains, nothing is left in flight, and it
+ * takes well under the 2 s the CLI promises. */
+static void shutdown_case(enum dp_mode mode, uint8_t io_cores)
+{
+	struct dp_config c;
+	struct stats_snapshot s;
+	struct dist *d;
+	char err[256];
+	double t0;
+
+	rec_reset();
+	app_spin = 50;
+	app_verdict = PKT_VERDICT_TX;
+	mem_config(&c, mode, 2, 0);
+	c.io_cores = io_cores;
+	CHECK(dist_create(&d, &c, &rec_app, err, sizeof(err)) == 0);
+	CHECK(dist_start(d, err, sizeof(err)) == 0);
+	sleep_ms(150);
+	t0 = now_s();
+	dist_stop(d);
+	CHECK(now_s() - t0 < 2.0);
+	dist_snapshot(d, &s);
+	CHECK(s.final);
+	CHECK(s.rx > 0);
+	CHECK_EQ_U(s.in_flight, 0);
+	CHECK(s.conserved);
+	CHECK_EQ_U(s.drops[DROP_SHUTDOWN_TIMEOUT], 0);
+	dist_destroy(d);
+}
+
+static void t_sw_shutdown_drains(void)
+{
+	shutdown_case(DP_MODE_SW, 1);
+}
+
+static void t_sw2_shutdown_drains(void)
+{
+	shutdown_case(DP_MODE_SW, 2);
+}
+
+static void t_rtc_shutdown_drains(void)
+{
+	shutdown_case(DP_MODE_NIC, 1);
+}
+
+/* Malformed frames through the engine: each bumps its own counter and nothing else. */
+static void t_parse_drops_named(void)
+{
+	static uint8_t good[60], runt[10], bad_ihl[60], bad_tot[60];
+	const uint8_t *frames[4] = {good, runt, bad_ihl, bad_tot};
+	const uint16_t lens[4] = {60, 10, 60, 60};
+	struct dp_config c;
+	struct stats_snapshot s;
+	struct dist *d;
+	char err[256];
+	uint64_t packets = 4000;
+
+	/* A valid IPv4/UDP frame and two broken copies of it. */
+	memset(good, 0, sizeof(good));
+	good[12] = 0x08;
+	good[14] = 0x45;
+	good[17] = 28; /* total length 28: 20 IP + 8 UDP */
+	good[23] = 17;
+	good[26] = 10, good[29] = 1, good[30] = 10, good[33] = 2;
+	good[34] = 0x04, good[37] = 9, good[39] = 8;
+	memcpy(bad_ihl, good, 60);
+	bad_ihl[14] = 0x44; /* IHL 4 */
+	memcpy(bad_tot, good, 60);
+	bad_tot[16] = 0x01; /* total length 284 > frame */
+	memset(runt, 0xff, sizeof(runt));
+
+	mem_config(&c, DP_MODE_SW, 2, packets);
+	strcpy(c.app.name, "echo");
+	CHECK(dist_create(&d, &c, NULL, err, sizeof(err)) == 0);
+	CHECK(io_mem_load_frames(dist_port(d), frames, lens, 4) == 0);
+	CHECK(dist_start(d, err, sizeof(err)) == 0);
+	CHECK(run_to_completion(d, packets, &s) == 0);
+	CHECK_EQ_U(s.tx, packets / 4);
+	CHECK_EQ_U(s.drops[DROP_ETH_RUNT], packets / 4);
+	CHECK_EQ_U(s.drops[DROP_IPV4_BAD_IHL], packets / 4);
+	CHECK_EQ_U(s.drops[DROP_IPV4_TOTLEN_OVER_FRAME], packets / 4);
+	CHECK_EQ_U(s.drops_total, 3 * packets / 4);
+	dist_destroy(d);
+}
+
+/* A port that refuses to send: every frame meant for TX ends as tx_port_full (in sw mode
+ * the rest of the overload goes to worker_ring_full). */
+static void tx_port_full_case(enum dp_mode mode)
+{
+	struct dp_config c;
+	struct stats_snapshot s;
+	struct dist *d;
+	char err[256];
+	uint64_t packets = 20000;
+
+	mem_config(&c, mode, 1, packets);
+	strcpy(c.app.name, "echo");
+	CHECK(dist_create(&d, &c, NULL, err, sizeof(err)) == 0);
+	io_mem_set_tx_blocked(dist_port(d), 1);
+	CHECK(dist_start(d, err, sizeof(err)) == 0);
+	CHECK(run_to_completion(d, packets, &s) == 0);
+	CHECK_EQ_U(s.tx, 0);
+	CHECK(s.drops[DROP_TX_PORT_FULL] > 0);
+	CHECK_EQ_U(s.drops[DROP_TX_PORT_FULL] + s.drops[DROP_WORKER_RING_FULL], packets);
+	if (mode != DP_MODE_SW)
+		CHECK_EQ_U(s.drops[DROP_TX_PORT_FULL], packets);
+	CHECK_EQ_U(s.drops_total, packets);
+	dist_destroy(d);
+}
+
+static void t_sw_tx_port_full_counted(void)
+{
+	tx_port_full_case(DP_MODE_SW);
+}
+
+static void t_rtc_tx_port_full_counted(void)
+{
+	tx_port_full_case(DP_MODE_NIC);
+}
+
+/* echo reflects at L2, L3 and L4. */
+static uint8_t echoed[64];
+static void capture_one(void *arg, uint16_t q, const struct pkt *p)
+{
+	memcpy(echoed, p->data, 64);
+}
+
+static void t_echo_reflects(void)
+{
+	struct dp_config c;
+	struct stats_snapshot s;
+	struct dist *d;
+	struct io_mem_tx_hook hook = {capture_one, NULL};
+	char err[256];
+
+	mem_config(&c, DP_MODE_NIC, 1, 1);
+	c.port.mem.flows = 1;
+	strcpy(c.app.name, "echo");
+	CHECK(dist_create(&d, &c, NULL, err, sizeof(err)) == 0);
+	io_mem_set_tx_hook(dist_port(d), &hook);
+	CHECK(dist_start(d, err, sizeof(err)) == 0);
+	CHECK(run_to_completion(d, 1, &s) == 0);
+	CHECK_EQ_U(s.tx, 1);
+	/* generator: 02:..:02 -> 02:..:01, 10.0.0.1:1024 -> 10.1.0.1:9 */
+	CHECK(echoed[5] == 0x02 && echoed[11] == 0x01);
+	CHECK(echoed[26] == 10 && echoed[27] == 1 && echoed[29] == 1);
+	CHECK(echoed[30] == 10 && echoed[31] == 0 && echoed[33] == 1);
+	CHECK(echoed[34] == 0 && echoed[35] == 9);
+	CHECK(echoed[36] == 0x04 && echoed[37] == 0x00);
+	dist_destroy(d);
+}
+
+static void t_create_rejects_unknown_app(void)
+{
+	struct dp_config c;
+	struct dist *d;
+	char err[256] = "";
+
+	mem_config(&c, DP_MODE_SW, 1, 1);
+	strcpy(c.app.name, "nope");
+	CHECK(dist_create(&d, &c, NULL, err, sizeof(err)) != 0);
+	CHECK(d == NULL);
+	CHECK(strstr(err, "nope") != NULL);
+}
+
+CHECK_MAIN("dist", TEST(t_sw_conservation_echo), TEST(t_sw_conservation_two_io_cores),
+	   TEST(t_sw_conservation_sink), TEST(t_rtc_conservation), TEST(t_sw_flow_affinity),
+	   TEST(t_rtc_flow_affinity), TEST(t_sw_overload_conservation),
+	   TEST(t_sw_stalled_worker_isolated), TEST(t_sw_shutdown_drains),
+	   TEST(t_sw2_shutdown_drains), TEST(t_rtc_shutdown_drains), TEST(t_parse_drops_named),
+	   TEST(t_sw_tx_port_full_counted),
+	   TEST(t_rtc_tx_port_full_counted), TEST(t_echo_reflects), TEST(t_create_rejects_unknown_app))
