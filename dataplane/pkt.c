@@ -108,7 +108,7 @@ static inline enum drop_reason parse_ipv4(const uint8_t *p, uint32_t rem, struct
 	m->l4_off = (uint16_t)(m->l3_off + ihl);
 	/* MF or offset: some fragment; offset alone: not the one holding the L4 header. */
 	m->flags =
-	    (uint8_t)((frag & 0x3fff ? PKT_F_FRAG : 0) | (frag & 0x1fff ? PKT_F_FRAG_NEXT : 0));
+		(uint8_t)((frag & 0x3fff ? PKT_F_FRAG : 0) | (frag & 0x1fff ? PKT_F_FRAG_NEXT : 0));
 	return parse_l4(p + ihl, tot - ihl, m);
 }
 
@@ -178,7 +178,7 @@ enum drop_reason pkt_parse(const uint8_t *frame, uint32_t len, struct pkt_meta *
 	uint32_t off = ETH_HLEN, rem;
 	uint16_t type;
 
-	*m = (struct pkt_meta){0};
+	*m = (struct pkt_meta){ 0 };
 	if (unlikely(len < ETH_HLEN))
 		return DROP_ETH_RUNT;
 	if (unlikely(len > 0xffff))

@@ -222,11 +222,11 @@ static void drop_check(int line, const struct frame *f, enum drop_reason want)
 	}
 }
 
-#define EXPECT_META(f, ...)  meta_check(__LINE__, f, (struct pkt_meta){__VA_ARGS__})
+#define EXPECT_META(f, ...)  meta_check(__LINE__, f, (struct pkt_meta){ __VA_ARGS__ })
 #define EXPECT_DROP(f, want) drop_check(__LINE__, f, DROP_##want)
 
-static const uint16_t tag_q[] = {0x8100};
-static const uint16_t tag_qinq[] = {0x88a8, 0x8100};
+static const uint16_t tag_q[] = { 0x8100 };
+static const uint16_t tag_qinq[] = { 0x88a8, 0x8100 };
 
 /* Valid frames, shared by the field tests and the prefix sweep. */
 
@@ -411,7 +411,7 @@ static void valid_ipv4_udp_icmp(void)
 static void valid_ipv4_odd_protocols(void)
 {
 	struct frame f;
-	uint8_t protos[] = {0, 4, 41, 47, 132, 255};
+	uint8_t protos[] = { 0, 4, 41, 47, 132, 255 };
 
 	for (size_t i = 0; i < ARRAY_SIZE(protos); i++) {
 		eth(&f, NULL, 0, 0x0800);
@@ -445,7 +445,8 @@ static void valid_ipv4_options(void)
 static void valid_vlan(void)
 {
 	static const uint16_t stacks[][2] = {
-	    {0x88a8, 0x8100}, {0x9100, 0x8100}, {0x8100, 0x8100}, {0x88a8, 0x88a8}};
+		{ 0x88a8, 0x8100 }, { 0x9100, 0x8100 }, { 0x8100, 0x8100 }, { 0x88a8, 0x88a8 }
+	};
 	struct frame f;
 
 	b_vlan(&f);
@@ -628,8 +629,8 @@ static void frame_size_limits(void)
 
 static void bad_eth_vlan(void)
 {
-	static const uint16_t three[] = {0x88a8, 0x8100, 0x8100};
-	static const uint16_t three_b[] = {0x9100, 0x88a8, 0x88a8};
+	static const uint16_t three[] = { 0x88a8, 0x8100, 0x8100 };
+	static const uint16_t three_b[] = { 0x9100, 0x88a8, 0x88a8 };
 	struct frame f;
 
 	eth(&f, NULL, 0, 0x0800);
@@ -672,12 +673,12 @@ static void bad_arp(void)
 		uint32_t at;
 		uint8_t v;
 	} bad[] = {
-	    {14 + 1, 6},    /* htype 6 (IEEE 802) */
-	    {14 + 2, 0x86}, /* ptype 0x8600 */
-	    {14 + 3, 0xdd}, /* ptype 0x08dd */
-	    {14 + 4, 5},    /* hlen 5 */
-	    {14 + 4, 0},    /* hlen 0 */
-	    {14 + 5, 16},   /* plen 16 */
+		{ 14 + 1, 6 },	  /* htype 6 (IEEE 802) */
+		{ 14 + 2, 0x86 }, /* ptype 0x8600 */
+		{ 14 + 3, 0xdd }, /* ptype 0x08dd */
+		{ 14 + 4, 5 },	  /* hlen 5 */
+		{ 14 + 4, 0 },	  /* hlen 0 */
+		{ 14 + 5, 16 },	  /* plen 16 */
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		b_arp(&f);
@@ -714,7 +715,7 @@ static void bad_ipv4_header(void)
 	EXPECT_DROP(&f, IPV4_BAD_IHL);
 
 	/* Total length below the header length. */
-	uint16_t totlens[] = {0, 1, 19};
+	uint16_t totlens[] = { 0, 1, 19 };
 	for (size_t i = 0; i < ARRAY_SIZE(totlens); i++) {
 		b_ipv4_tcp(&f);
 		set16(&f, 16, totlens[i]);
@@ -752,7 +753,7 @@ static void bad_l4(void)
 	set8(&f, 34 + 12, 15 << 4);
 	EXPECT_DROP(&f, TCP_BAD_DOFF);
 	set8(&f, 34 + 12, 7 << 4); /* 28 bytes: fits */
-	CHECK_STR(drop_reason_name(parse(f.b, f.len, &(struct pkt_meta){0})), "none");
+	CHECK_STR(drop_reason_name(parse(f.b, f.len, &(struct pkt_meta){ 0 })), "none");
 
 	/* Fewer than 20 bytes of TCP. */
 	for (unsigned int n = 0; n < 20; n++) {
@@ -775,7 +776,7 @@ static void bad_l4(void)
 	set16(&f, 34 + 4, 0xffff);
 	EXPECT_DROP(&f, UDP_BAD_LEN);
 	set16(&f, 34 + 4, 100); /* shorter than the IP payload: accepted */
-	CHECK_STR(drop_reason_name(parse(f.b, f.len, &(struct pkt_meta){0})), "none");
+	CHECK_STR(drop_reason_name(parse(f.b, f.len, &(struct pkt_meta){ 0 })), "none");
 	/* Even a fragment's UDP length must cover the UDP header. */
 	b_ipv4_frag_first(&f);
 	set16(&f, 34 + 4, 7);
@@ -858,7 +859,7 @@ static void bad_ipv6_ext(void)
 		EXPECT_DROP(&f, IPV6_EXT_TRUNCATED);
 	}
 	/* Headers whose length byte is past the end of the frame itself. */
-	static const uint8_t lenbyte_types[] = {0, 43, 51, 60};
+	static const uint8_t lenbyte_types[] = { 0, 43, 51, 60 };
 	for (size_t i = 0; i < ARRAY_SIZE(lenbyte_types); i++) {
 		for (unsigned int n = 0; n < 2; n++) {
 			eth(&f, NULL, 0, 0x86dd);
@@ -905,24 +906,24 @@ static void bad_ipv6_ext(void)
 static void prefix_sweep(void)
 {
 	static void (*const builders[])(struct frame *) = {
-	    b_ipv4_tcp,
-	    b_ipv4_tcp_opts,
-	    b_ipv4_udp,
-	    b_ipv4_icmp,
-	    b_ipv4_options,
-	    b_vlan,
-	    b_qinq,
-	    b_padded,
-	    b_ipv6_tcp,
-	    b_ipv6_udp,
-	    b_ipv6_chain,
-	    b_ipv6_frag_next,
-	    b_ipv6_ah,
-	    b_ipv4_frag_first,
-	    b_ipv4_frag_middle,
-	    b_ipv4_frag_last,
-	    b_arp,
-	    b_lldp,
+		b_ipv4_tcp,
+		b_ipv4_tcp_opts,
+		b_ipv4_udp,
+		b_ipv4_icmp,
+		b_ipv4_options,
+		b_vlan,
+		b_qinq,
+		b_padded,
+		b_ipv6_tcp,
+		b_ipv6_udp,
+		b_ipv6_chain,
+		b_ipv6_frag_next,
+		b_ipv6_ah,
+		b_ipv4_frag_first,
+		b_ipv4_frag_middle,
+		b_ipv4_frag_last,
+		b_arp,
+		b_lldp,
 	};
 	struct frame f;
 	struct pkt_meta m;
