@@ -21,8 +21,8 @@ endif
 
 # Debian packages: build, test, benchmark.  One list; `make deps` installs what is missing.
 DEB_BUILD := build-essential pkg-config libck-dev libjson-c-dev
-DEB_TEST  := clang libclang-rt-14-dev valgrind
-DEB_BENCH := dpdk-dev
+DEB_TEST  := clang libclang-rt-14-dev python3
+DEB_BENCH := dpdk-dev valgrind
 DEBS      := $(DEB_BUILD) $(DEB_TEST)
 
 DP_LIB_SRC := $(filter-out dataplane/main.c,$(wildcard dataplane/*.c dataplane/apps/*.c))
@@ -34,7 +34,7 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 BENCH_SRC  := $(wildcard bench/*_bench.c)
 BENCH_BIN  := $(BENCH_SRC:bench/%.c=$(O)/bench/%)
 
-.PHONY: all deps deps-bench test test-tsan check fuzz fuzz-smoke bench demo fmt fmt-check clean install
+.PHONY: all deps deps-bench test test-tsan check fuzz fuzz-build bench demo fmt fmt-check clean install
 
 all: $(VNFDP) $(UNIT_BIN)
 

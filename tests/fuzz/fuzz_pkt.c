@@ -22,6 +22,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	const struct rss_profile *p = rss_profile_find("default");
 
+	(void)argc;
+	(void)argv;
 	REQUIRE(p != NULL);
 	REQUIRE(rss_init(&rss, p->key, p->key_len) == 0);
 	REQUIRE(rss_reta_set_equal(&rss, p->reta_size, 4) == 0);
