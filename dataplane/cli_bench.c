@@ -275,7 +275,7 @@ int cli_bench(int argc, char **argv)
 	}
 	for (;;) {
 		nanosleep(&pause, NULL);
-		if (dist_rx_total(d) >= o.packets) {
+		if (dist_offered(d) >= o.packets) {
 			dist_snapshot(d, &s);
 			if (s.in_flight == 0)
 				break;

@@ -41,7 +41,7 @@ static int generator_finished(const struct dp_config *cfg, struct dist *d)
 
 	if (cfg->port.backend != DP_BACKEND_MEM || cfg->port.mem.packets == 0)
 		return 0;
-	if (dist_rx_total(d) < cfg->port.mem.packets)
+	if (dist_offered(d) < cfg->port.mem.packets)
 		return 0;
 	dist_snapshot(d, &s);
 	return s.in_flight == 0;

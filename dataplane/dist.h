@@ -32,8 +32,8 @@ void dist_snapshot(struct dist *d, struct stats_snapshot *s);
 void dist_set_lossless(struct dist *d, int on);
 /* The port, e.g. for io_mem_load_frames before dist_start. */
 struct io_port *dist_port(struct dist *d);
-/* Packets that left the port's RX so far (cheap; for waiting on a generator). */
-uint64_t dist_rx_total(struct dist *d);
+/* Frames the port has seen: received plus missed (cheap; for waiting on a generator). */
+uint64_t dist_offered(struct dist *d);
 
 /* How long dist_stop waits for rings to drain before counting the rest as shutdown drops. */
 #define DIST_DRAIN_TIMEOUT_NS 1500000000ull

@@ -53,3 +53,10 @@ void io_port_close(struct io_port *port)
 	free(port->queues);
 	port->queues = NULL;
 }
+
+uint64_t io_port_rx_missed(const struct io_port *port)
+{
+	if (!port->ops || !port->queues || !port->ops->rx_missed)
+		return 0;
+	return port->ops->rx_missed(port);
+}

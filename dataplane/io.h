@@ -30,6 +30,8 @@ struct io_ops {
 	/* Opens the port with port->nqueues queue pairs; queues[i].pool is set by the caller. */
 	int (*open)(struct io_port *port, const struct dp_config *cfg, char *err, size_t errlen);
 	void (*close)(struct io_port *port);
+	/* Optional: frames the port lost before the dataplane received them (a NIC's imissed). */
+	uint64_t (*rx_missed)(const struct io_port *port);
 };
 
 struct io_port {
@@ -47,6 +49,8 @@ const struct io_ops *io_ops_for(enum dp_backend b);
 int io_port_open(struct io_port *port, const struct dp_config *cfg, uint16_t nqueues,
 		 struct pktpool **pools, const struct rss *rss, char *err, size_t errlen);
 void io_port_close(struct io_port *port);
+/* Frames lost at the port because the dataplane fell behind; 0 if the backend cannot tell. */
+uint64_t io_port_rx_missed(const struct io_port *port);
 
 extern const struct io_ops io_mem_ops;
 
@@ -60,7 +64,7 @@ int io_mem_load_frames(struct io_port *port, const uint8_t *const *frames, const
 		       uint32_t count);
 /* Called for every transmitted frame (from the transmitting thread). */
 void io_mem_set_tx_hook(struct io_port *port, const struct io_mem_tx_hook *hook);
-/* Frames generated so far, and whether the generator has reached cfg port.mem.packets. */
+/* Frames offered so far (received or missed), to compare with port.mem.packets. */
 uint64_t io_mem_generated(const struct io_port *port);
 /* Makes the port refuse every TX while on != 0 (to test tx_port_full). */
 void io_mem_set_tx_blocked(struct io_port *port, int on);

@@ -16,7 +16,8 @@ struct mem_queue {
 	uint64_t limit;     /* this queue's share of port.mem.packets; 0 = unlimited */
 	uint64_t rate;      /* this queue's share of port.mem.rate (frames/s); 0 = unpaced */
 	uint64_t start_ns;  /* first receive, for pacing */
-	uint64_t generated; /* writer: the queue's RX thread; readers: io_mem_generated */
+	uint64_t generated; /* frames offered (received + missed); writer: the queue's RX thread */
+	uint64_t missed;    /* frames lost because the reader fell behind; same writer */
 	uint64_t tx;
 } __cache_aligned;
 
@@ -27,6 +28,7 @@ struct mem_port {
 	uint32_t stride;
 	uint64_t limit;     /* 0 = unlimited; read-only */
 	uint64_t rate;      /* 0 = unpaced; read-only */
+	uint32_t ring_slots; /* the RX ring a paced queue imitates (port.rx_slots) */
 	int tx_blocked;     /* set by tests, read by TX */
 	struct io_mem_tx_hook hook;
 	struct mem_queue *q;
@@ -105,8 +107,17 @@ static uint16_t mem_rx_burst(struct io_queue *q, struct pkt **pkts, uint16_t n)
 	}
 	if (mq->rate) {
 		uint64_t due = mem_paced_due(mq);
+		if (mp->limit)
+			due = MIN(due, mq->limit);
 		if (due <= mq->generated)
 			return 0;
+		/* A NIC holds at most its ring; what arrives beyond it while the reader is late is
+		 * lost (and counted), not delivered later at full speed. */
+		if (due - mq->generated > mp->ring_slots) {
+			uint64_t lost = due - mq->generated - mp->ring_slots;
+			__atomic_store_n(&mq->missed, mq->missed + lost, __ATOMIC_RELEASE);
+			__atomic_store_n(&mq->generated, mq->generated + lost, __ATOMIC_RELEASE);
+		}
 		n = (uint16_t)MIN((uint64_t)n, due - mq->generated);
 	}
 	uint16_t got = (uint16_t)pktpool_get_burst(q->pool, pkts, n);
@@ -181,6 +192,7 @@ static int mem_assign_flows(struct io_port *port)
 		mp->q[i].rate = mp->rate ? MAX(mp->rate * mp->q[i].n_flows / mp->n_tmpl, 1) : 0;
 		mp->q[i].start_ns = 0;
 		mp->q[i].generated = 0;
+		mp->q[i].missed = 0;
 	}
 	ret = 0;
 out:
@@ -234,6 +246,7 @@ static int mem_open(struct io_port *port, const struct dp_config *cfg, char *err
 	port->priv = mp;
 	mp->limit = g->packets;
 	mp->rate = g->rate;
+	mp->ring_slots = cfg->port.rx_slots;
 	mp->q = zalloc_aligned(port->nqueues, sizeof(*mp->q));
 	if (!mp->q || mem_set_templates(mp, g->flows, stride))
 		goto err;
@@ -293,6 +306,15 @@ uint64_t io_mem_generated(const struct io_port *port)
 	return g;
 }
 
+static uint64_t mem_rx_missed(const struct io_port *port)
+{
+	const struct mem_port *mp = port->priv;
+	uint64_t m = 0;
+	for (uint16_t i = 0; i < port->nqueues; i++)
+		m += __atomic_load_n(&mp->q[i].missed, __ATOMIC_ACQUIRE);
+	return m;
+}
+
 void io_mem_set_tx_blocked(struct io_port *port, int on)
 {
 	struct mem_port *mp = port->priv;
@@ -303,4 +325,5 @@ const struct io_ops io_mem_ops = {
 	.name = "mem",
 	.open = mem_open,
 	.close = mem_close,
+	.rx_missed = mem_rx_missed,
 };

@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include "pktbuf.h"
 
 int pktpool_create(struct pktpool *p, uint32_t n)
@@ -16,6 +17,9 @@ int pktpool_create(struct pktpool *p, uint32_t n)
 	p->ret_slots = malloc((size_t)ring_size * sizeof(*p->ret_slots));
 	if (!p->stack || !p->ret_slots)
 		goto err_nomem;
+	/* Touch every page now: a page fault in the packet path stalls the RX thread for
+	 * microseconds, long enough for a burst to overrun a worker. */
+	memset(p->mem, 0, (size_t)n * sizeof(*p->mem));
 	ring_init(&p->ret, p->ret_slots, ring_size);
 	p->size = n;
 	p->n_free = n;

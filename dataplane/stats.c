@@ -46,6 +46,7 @@ char *stats_to_json(const struct stats_snapshot *s, int pretty)
 	json_object_object_add(root, "rx", json_object_new_uint64(s->rx));
 	json_object_object_add(root, "tx", json_object_new_uint64(s->tx));
 	json_object_object_add(root, "consumed", json_object_new_uint64(s->consumed));
+	json_object_object_add(root, "rx_missed", json_object_new_uint64(s->rx_missed));
 	json_object_object_add(root, "drops", drops_object(s->drops, 0));
 	json_object_object_add(root, "drops_total", json_object_new_uint64(s->drops_total));
 	json_object_object_add(root, "in_flight", json_object_new_int64(s->in_flight));

@@ -44,6 +44,7 @@ struct stats_snapshot {
 	uint64_t drops[DROP_MAX];
 	int64_t in_flight;     /* rx - tx - consumed - drops */
 	uint64_t in_flight_max; /* what the rings, queues and buffers can hold */
+	uint64_t rx_missed;    /* lost at the port before rx (a NIC's imissed): outside the sum */
 	int conserved;
 	int final;             /* taken after the engine stopped: in_flight must be 0 */
 	double uptime_s;

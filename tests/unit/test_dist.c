@@ -46,7 +46,7 @@ static int run_to_completion(struct dist *d, uint64_t packets, struct stats_snap
 {
 	double t0 = now_s();
 	while (now_s() - t0 < 60) {
-		if (dist_rx_total(d) >= packets) {
+		if (dist_offered(d) >= packets) {
 			dist_snapshot(d, s);
 			if (s->in_flight == 0)
 				break;
@@ -233,7 +233,7 @@ static void t_sw_overload_conservation(void)
 	CHECK(dist_create(&d, &c, &rec_app, err, sizeof(err)) == 0);
 	CHECK(dist_start(d, err, sizeof(err)) == 0);
 	t0 = now_s();
-	while (dist_rx_total(d) < packets && now_s() - t0 < 60) {
+	while (dist_offered(d) < packets && now_s() - t0 < 60) {
 		dist_snapshot(d, &s);
 		live++;
 		bad_live += !s.conserved || s.in_flight < 0;
@@ -245,41 +245,45 @@ static void t_sw_overload_conservation(void)
 	CHECK(s.drops[DROP_WORKER_RING_FULL] > 0);
 	CHECK_EQ_U(s.drops_total, s.drops[DROP_WORKER_RING_FULL]);
 	CHECK_EQ_U(s.rx, s.consumed + s.drops_total);
-	/* Half gets through, plus what the rings held when the offer ended. */
-	CHECK(s.consumed >= packets * 4 / 10 && s.consumed <= packets * 7 / 10);
+	CHECK_EQ_U(s.rx + s.rx_missed, packets);
+	/* About half of what arrived gets through (plus what the rings held when the offer
+	 * ended); wide bounds, since a loaded machine may deschedule any thread. */
+	CHECK(s.consumed >= s.rx * 3 / 10 && s.consumed <= s.rx * 3 / 4);
 	dist_destroy(d);
 }
 
-/* Worker 0 stops consuming.  Worker 1 still gets every packet of its flows: nothing of its
- * share is dropped or delayed behind worker 0, and all drops are worker 0's. */
+/* Worker 0 stops consuming for the whole run.  The RX thread still receives every frame (it
+ * never waits for worker 0), worker 1 gets every packet of its flows, and all drops are worker
+ * 0's.  Sizes make this independent of scheduling: worker 1's share fits in its ring and
+ * overflow queue even if it never ran until the end, worker 0's share does not. */
 static void t_sw_stalled_worker_isolated(void)
 {
 	struct dp_config c;
 	struct stats_snapshot s;
 	struct dist *d;
 	char err[256];
-	uint64_t per_flow = 80, packets = FLOWS * per_flow, expect1 = 0;
+	uint64_t per_flow = 16, packets = FLOWS * per_flow, expect1 = 0, room;
 	double t0;
 
 	rec_reset();
 	stall_worker0 = 1;
 	mem_config(&c, DP_MODE_SW, 2, packets);
-	c.port.mem.rate = 400000 / SCALE; /* well within one worker's reach */
-	/* Room for worker 1 to ride out ~40 ms without the CPU on a loaded 2-core machine; worker
-	 * 0's share is far larger than its ring and overflow together. */
-	c.worker_ring = 4096;
-	c.overflow = 4096;
+	c.worker_ring = 2048;
+	c.overflow = 2048;
+	room = c.worker_ring + c.overflow;
 	for (unsigned f = 0; f < FLOWS; f++)
 		expect1 += flow_queue(&c, f, 2) == 1 ? per_flow : 0;
-	CHECK(expect1 > 0 && expect1 < packets);
+	CHECK(expect1 <= room);                        /* worker 1 cannot overflow */
+	CHECK(packets - expect1 > room + c.rx_burst);  /* worker 0 must */
 	CHECK(dist_create(&d, &c, &rec_app, err, sizeof(err)) == 0);
 	CHECK(dist_start(d, err, sizeof(err)) == 0);
-	/* While worker 0 is stalled the generator runs dry and worker 1 finishes its share. */
 	t0 = now_s();
 	do {
 		sleep_ms(5);
 		dist_snapshot(d, &s);
-	} while ((dist_rx_total(d) < packets || worker_packets(&s, 1) < expect1) && now_s() - t0 < 30);
+	} while ((dist_offered(d) < packets || worker_packets(&s, 1) < expect1) && now_s() - t0 < 30);
+	/* Still stalled: everything was received, and worker 1 is done with its share. */
+	CHECK_EQ_U(s.rx, packets);
 	CHECK_EQ_U(worker_packets(&s, 1), expect1);
 	CHECK(s.drops[DROP_WORKER_RING_FULL] > 0);
 	__atomic_store_n(&stall_worker0, 0, __ATOMIC_RELEASE);
