@@ -11,9 +11,9 @@
 #include "ring.h"
 
 #define RING_SIZE 1024
-#define BURST 32
-#define ITEMS (1u << 24)
-#define RUNS 5
+#define BURST	  32
+#define ITEMS	  (1u << 24)
+#define RUNS	  5
 
 enum kind { OURS, CK_PER_ELEM, CK_BURST_SLOT };
 
@@ -142,7 +142,8 @@ static double median(enum kind k)
 int main(void)
 {
 	double ours = median(OURS), per = median(CK_PER_ELEM), slot = median(CK_BURST_SLOT);
-	printf("{\"burst\": %d, \"ring_burst_spsc_cycles\": %.2f, \"ck_ring_per_packet_cycles\": %.2f, "
+	printf("{\"burst\": %d, \"ring_burst_spsc_cycles\": %.2f, \"ck_ring_per_packet_cycles\": "
+	       "%.2f, "
 	       "\"ck_ring_burst_slot_cycles\": %.2f}\n",
 	       BURST, ours, per, slot);
 	return 0;

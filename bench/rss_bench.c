@@ -21,8 +21,8 @@
 #pragma GCC diagnostic pop
 #endif
 
-#define TUPLES 1024
-#define RUNS 5
+#define TUPLES	1024
+#define RUNS	5
 #define CHECKED 1000000
 
 /* Microsoft's verification key; rte_softrss reads it as 32-bit words. */

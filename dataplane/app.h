@@ -10,7 +10,7 @@
 struct app_ctx {
 	const struct dp_config *cfg;
 	uint16_t worker; /* this worker's index */
-	void *state;     /* the app's, per worker */
+	void *state;	 /* the app's, per worker */
 };
 
 struct app_ops {

@@ -28,16 +28,20 @@ static void bench_usage(FILE *f)
 		"usage: vnfdp bench [--mode sw|rtc] [--workers N] [--io-cores 1|2] [--packets N]\n"
 		"                   [--flows N] [--size BYTES] [--burst N] [--app echo|sink]\n"
 		"                   [--lossless] [--no-pin] [--json]\n\n"
-		"Runs the engine on the in-memory backend: a generator of --flows UDP flows of --size\n"
-		"byte frames feeds --packets frames, the app (default echo) processes them and the TX\n"
-		"side counts them.  Prints Mpps, TSC cycles per packet (wall-clock TSC / packets),\n"
+		"Runs the engine on the in-memory backend: a generator of --flows UDP flows of "
+		"--size\n"
+		"byte frames feeds --packets frames, the app (default echo) processes them and the "
+		"TX\n"
+		"side counts them.  Prints Mpps, TSC cycles per packet (wall-clock TSC / "
+		"packets),\n"
 		"per-worker packet counts, drops and whether every packet was accounted for.\n"
 		"  --mode sw    RX I/O thread + software RSS + workers + TX (default)\n"
 		"  --mode rtc   run to completion: worker i owns queue i (modes vale and nic)\n"
 		"  --lossless   sw mode: the RX thread waits for a full worker ring instead of\n"
 		"               queueing and dropping, to measure capacity as DPDK's distributor\n"
 		"               benchmark does (never used by vnfdp run)\n"
-		"Defaults: 1 worker, 1 I/O core, 20000000 packets, 1024 flows, 64 bytes, burst 32.\n"
+		"Defaults: 1 worker, 1 I/O core, 20000000 packets, 1024 flows, 64 bytes, burst "
+		"32.\n"
 		"Threads are pinned round-robin over the online CPUs unless --no-pin.\n");
 }
 
@@ -48,8 +52,8 @@ static int parse_uint(const char *opt, const char *v, unsigned long long lo, uns
 	errno = 0;
 	unsigned long long x = strtoull(v, &end, 10);
 	if (errno || end == v || *end || v[0] == '-' || x < lo || x > hi) {
-		fprintf(stderr, "vnfdp bench: --%s: \"%s\" is not a number in %llu..%llu\n", opt, v, lo,
-			hi);
+		fprintf(stderr, "vnfdp bench: --%s: \"%s\" is not a number in %llu..%llu\n", opt, v,
+			lo, hi);
 		return -1;
 	}
 	*out = x;
@@ -59,26 +63,40 @@ static int parse_uint(const char *opt, const char *v, unsigned long long lo, uns
 static int bench_parse(int argc, char **argv, struct bench_opts *o)
 {
 	static const struct option opts[] = {
-		{"mode", required_argument, NULL, 'm'},    {"workers", required_argument, NULL, 'w'},
-		{"io-cores", required_argument, NULL, 'i'}, {"packets", required_argument, NULL, 'n'},
-		{"flows", required_argument, NULL, 'f'},   {"size", required_argument, NULL, 's'},
-		{"burst", required_argument, NULL, 'b'},   {"app", required_argument, NULL, 'a'},
-		{"json", no_argument, NULL, 'j'},          {"no-pin", no_argument, NULL, 'P'},
-		{"lossless", no_argument, NULL, 'L'},      {"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		{ "mode", required_argument, NULL, 'm' },
+		{ "workers", required_argument, NULL, 'w' },
+		{ "io-cores", required_argument, NULL, 'i' },
+		{ "packets", required_argument, NULL, 'n' },
+		{ "flows", required_argument, NULL, 'f' },
+		{ "size", required_argument, NULL, 's' },
+		{ "burst", required_argument, NULL, 'b' },
+		{ "app", required_argument, NULL, 'a' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "no-pin", no_argument, NULL, 'P' },
+		{ "lossless", no_argument, NULL, 'L' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long long v;
 	int c;
 
-	*o = (struct bench_opts){.workers = 1, .io_cores = 1, .flows = 1024, .size = 64,
-				 .burst = 32, .packets = 20000000ull, .app = "echo", .pin = 1};
+	*o = (struct bench_opts){ .workers = 1,
+				  .io_cores = 1,
+				  .flows = 1024,
+				  .size = 64,
+				  .burst = 32,
+				  .packets = 20000000ull,
+				  .app = "echo",
+				  .pin = 1 };
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
 			if (strcmp(optarg, "sw") && strcmp(optarg, "rtc")) {
-				fprintf(stderr, "vnfdp bench: --mode: \"%s\" is not a mode (accepted: sw, rtc)\n",
+				fprintf(stderr,
+					"vnfdp bench: --mode: \"%s\" is not a mode (accepted: sw, "
+					"rtc)\n",
 					optarg);
 				return 2;
 			}
@@ -116,7 +134,9 @@ static int bench_parse(int argc, char **argv, struct bench_opts *o)
 			break;
 		case 'a':
 			if (!app_find(optarg)) {
-				fprintf(stderr, "vnfdp bench: --app: \"%s\" is not a built-in app (accepted: echo, sink)\n",
+				fprintf(stderr,
+					"vnfdp bench: --app: \"%s\" is not a built-in app "
+					"(accepted: echo, sink)\n",
 					optarg);
 				return 2;
 			}
@@ -135,7 +155,8 @@ static int bench_parse(int argc, char **argv, struct bench_opts *o)
 			bench_usage(stdout);
 			return -1;
 		default:
-			fprintf(stderr, "vnfdp bench: %s: unknown option (see vnfdp bench --help)\n",
+			fprintf(stderr,
+				"vnfdp bench: %s: unknown option (see vnfdp bench --help)\n",
 				argv[optind - 1]);
 			return 2;
 		}
@@ -190,7 +211,8 @@ static void bench_print(const struct bench_opts *o, const struct stats_snapshot 
 	json_object *root, *drops, *workers;
 
 	if (!o->json) {
-		printf("mode %s%s, %u worker(s), %u I/O core(s), app %s, %llu packets of %u bytes, %u flows, burst %u\n",
+		printf("mode %s%s, %u worker(s), %u I/O core(s), app %s, %llu packets of %u bytes, "
+		       "%u flows, burst %u\n",
 		       o->rtc ? "rtc" : "sw", o->lossless ? " (lossless)" : "", o->workers,
 		       o->rtc ? 0 : o->io_cores, o->app, o->packets, o->size, o->flows, o->burst);
 		printf("%.2f Mpps, %.1f TSC cycles per packet, %.3f s\n", mpps, cpp, secs);
@@ -201,8 +223,10 @@ static void bench_print(const struct bench_opts *o, const struct stats_snapshot 
 		printf("drops %llu", (unsigned long long)s->drops_total);
 		for (int r = 1; r < DROP_MAX; r++)
 			if (s->drops[r])
-				printf(", %s %llu", drop_reason_name(r), (unsigned long long)s->drops[r]);
-		printf("\nconservation %s: rx %llu = tx %llu + consumed %llu + drops %llu + in flight %lld\n",
+				printf(", %s %llu", drop_reason_name(r),
+				       (unsigned long long)s->drops[r]);
+		printf("\nconservation %s: rx %llu = tx %llu + consumed %llu + drops %llu + in "
+		       "flight %lld\n",
 		       s->conserved ? "held" : "VIOLATED", (unsigned long long)s->rx,
 		       (unsigned long long)s->tx, (unsigned long long)s->consumed,
 		       (unsigned long long)s->drops_total, (long long)s->in_flight);
@@ -213,7 +237,8 @@ static void bench_print(const struct bench_opts *o, const struct stats_snapshot 
 	workers = json_object_new_array();
 	json_object_object_add(root, "mode", json_object_new_string(o->rtc ? "rtc" : "sw"));
 	json_object_object_add(root, "n_workers", json_object_new_int((int)o->workers));
-	json_object_object_add(root, "io_cores", json_object_new_int(o->rtc ? 0 : (int)o->io_cores));
+	json_object_object_add(root, "io_cores",
+			       json_object_new_int(o->rtc ? 0 : (int)o->io_cores));
 	json_object_object_add(root, "app", json_object_new_string(o->app));
 	json_object_object_add(root, "size", json_object_new_int((int)o->size));
 	json_object_object_add(root, "flows", json_object_new_int((int)o->flows));
@@ -228,7 +253,8 @@ static void bench_print(const struct bench_opts *o, const struct stats_snapshot 
 	json_object_object_add(root, "tx", json_object_new_uint64(s->tx));
 	json_object_object_add(root, "consumed", json_object_new_uint64(s->consumed));
 	for (int r = 1; r < DROP_MAX; r++)
-		json_object_object_add(drops, drop_reason_name(r), json_object_new_uint64(s->drops[r]));
+		json_object_object_add(drops, drop_reason_name(r),
+				       json_object_new_uint64(s->drops[r]));
 	json_object_object_add(root, "drops", drops);
 	json_object_object_add(root, "drops_total", json_object_new_uint64(s->drops_total));
 	json_object_object_add(root, "conserved", json_object_new_boolean(s->conserved));
@@ -252,7 +278,7 @@ int cli_bench(int argc, char **argv)
 	struct dp_config cfg;
 	struct stats_snapshot s;
 	struct dist *d = NULL;
-	struct timespec t0, pause = {0, 200000};
+	struct timespec t0, pause = { 0, 200000 };
 	unsigned long long tsc0, tsc = 0;
 	double secs = 0;
 	char err[512];
@@ -281,7 +307,8 @@ int cli_bench(int argc, char **argv)
 				break;
 		}
 		if (seconds_since(&t0) > BENCH_TIMEOUT_S) {
-			fprintf(stderr, "vnfdp bench: no progress after %d s; stopping\n", BENCH_TIMEOUT_S);
+			fprintf(stderr, "vnfdp bench: no progress after %d s; stopping\n",
+				BENCH_TIMEOUT_S);
 			ret = 1;
 			break;
 		}

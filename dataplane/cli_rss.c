@@ -13,8 +13,8 @@
 #include "common.h"
 #include "rss.h"
 
-#define CLI_OK 0
-#define CLI_FAIL 1
+#define CLI_OK	  0
+#define CLI_FAIL  1
 #define CLI_USAGE 2
 
 struct cli_rss_opts {
@@ -104,12 +104,12 @@ static const char *unknown_arg(int argc, char **argv)
 static int cli_rss_parse(int argc, char **argv, struct cli_rss_opts *o, int *help)
 {
 	static const struct option longopts[] = {
-		{"key", required_argument, NULL, 'k'},
-		{"profile", required_argument, NULL, 'p'},
-		{"queues", required_argument, NULL, 'q'},
-		{"reta-size", required_argument, NULL, 'r'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		{ "key", required_argument, NULL, 'k' },
+		{ "profile", required_argument, NULL, 'p' },
+		{ "queues", required_argument, NULL, 'q' },
+		{ "reta-size", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	const char *key_hex = NULL, *profile_name = NULL, *queues = NULL, *reta_size = NULL;
 	const struct rss_profile *profile;
@@ -288,7 +288,7 @@ out:
 
 int cli_rss(int argc, char **argv)
 {
-	struct cli_rss_opts o = {0};
+	struct cli_rss_opts o = { 0 };
 	int help = 0;
 
 	if (cli_rss_parse(argc, argv, &o, &help) != 0)

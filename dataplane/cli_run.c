@@ -69,15 +69,21 @@ int cli_run(int argc, char **argv)
 
 	if (wants_help(argc, argv)) {
 		printf("usage: vnfdp run CONFIG.json\n\n"
-		       "Runs the dataplane described by CONFIG.json (see docs/config.md) until SIGINT or\n"
-		       "SIGTERM, or until the mem backend's generator has sent port.mem.packets frames.\n"
-		       "On exit it drains the rings (at most 2 s) and prints the final statistics as one\n"
-		       "JSON object on stdout.  With stats.socket set, `vnfdp stats --socket PATH` reads\n"
-		       "live statistics.  Exit status: 0 when every packet is accounted for, 1 otherwise.\n");
+		       "Runs the dataplane described by CONFIG.json (see docs/config.md) until "
+		       "SIGINT or\n"
+		       "SIGTERM, or until the mem backend's generator has sent port.mem.packets "
+		       "frames.\n"
+		       "On exit it drains the rings (at most 2 s) and prints the final statistics "
+		       "as one\n"
+		       "JSON object on stdout.  With stats.socket set, `vnfdp stats --socket PATH` "
+		       "reads\n"
+		       "live statistics.  Exit status: 0 when every packet is accounted for, 1 "
+		       "otherwise.\n");
 		return 0;
 	}
 	if (argc != 2) {
-		fprintf(stderr, "vnfdp run: expected one CONFIG.json argument (see vnfdp run --help)\n");
+		fprintf(stderr,
+			"vnfdp run: expected one CONFIG.json argument (see vnfdp run --help)\n");
 		return 2;
 	}
 	if (load_config("run", argv[1], &cfg))
@@ -106,7 +112,8 @@ int cli_run(int argc, char **argv)
 		goto out;
 	}
 	for (;;) {
-		struct pollfd p[2] = {{.fd = sfd, .events = POLLIN}, {.fd = lfd, .events = POLLIN}};
+		struct pollfd p[2] = { { .fd = sfd, .events = POLLIN },
+				       { .fd = lfd, .events = POLLIN } };
 		int n = poll(p, lfd >= 0 ? 2 : 1, RUN_POLL_MS);
 		if (n < 0 && errno != EINTR)
 			break;
@@ -145,8 +152,10 @@ int cli_check(int argc, char **argv)
 
 	if (wants_help(argc, argv)) {
 		printf("usage: vnfdp check CONFIG.json\n\n"
-		       "Validates CONFIG.json and prints the effective configuration (every default\n"
-		       "filled in) as JSON.  Exit status 0 if valid, 1 with one line naming the bad\n"
+		       "Validates CONFIG.json and prints the effective configuration (every "
+		       "default\n"
+		       "filled in) as JSON.  Exit status 0 if valid, 1 with one line naming the "
+		       "bad\n"
 		       "field otherwise.  Nothing is started.\n");
 		return 0;
 	}
@@ -169,10 +178,10 @@ int cli_check(int argc, char **argv)
 int cli_stats(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"socket", required_argument, NULL, 's'},
-		{"pretty", no_argument, NULL, 'p'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		{ "socket", required_argument, NULL, 's' },
+		{ "pretty", no_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	const char *path = "/run/vnfdp.sock";
 	char *text;
@@ -190,11 +199,14 @@ int cli_stats(int argc, char **argv)
 			break;
 		case 'h':
 			printf("usage: vnfdp stats [--socket PATH] [--pretty]\n\n"
-			       "Prints one JSON snapshot of a running dataplane's statistics, read from the\n"
-			       "socket set in its config (stats.socket; default here /run/vnfdp.sock).\n");
+			       "Prints one JSON snapshot of a running dataplane's statistics, read "
+			       "from the\n"
+			       "socket set in its config (stats.socket; default here "
+			       "/run/vnfdp.sock).\n");
 			return 0;
 		default:
-			fprintf(stderr, "vnfdp stats: %s: unknown option (see vnfdp stats --help)\n",
+			fprintf(stderr,
+				"vnfdp stats: %s: unknown option (see vnfdp stats --help)\n",
 				argv[optind - 1]);
 			return 2;
 		}
@@ -205,7 +217,8 @@ int cli_stats(int argc, char **argv)
 	}
 	ret = ctl_fetch(path, &text);
 	if (ret) {
-		fprintf(stderr, "vnfdp stats: %s: cannot read statistics: %s\n", path, strerror(-ret));
+		fprintf(stderr, "vnfdp stats: %s: cannot read statistics: %s\n", path,
+			strerror(-ret));
 		return 1;
 	}
 	if (pretty) {
@@ -216,7 +229,7 @@ int cli_stats(int argc, char **argv)
 			return 1;
 		}
 		printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-								     JSON_C_TO_STRING_SPACED));
+									 JSON_C_TO_STRING_SPACED));
 		json_object_put(o);
 	} else {
 		fputs(text, stdout);

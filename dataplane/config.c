@@ -53,15 +53,15 @@ static const char *const top_keys[] = {
 	"mode", "port", "workers", "io_cores", "cpus", "burst", "rings",
 	"rss",	"mac",	"addrs",   "arp",      "app",  "stats",
 };
-static const char *const port_keys[] = {"backend", "iface", "rx_slots", "tx_slots", "mem"};
-static const char *const mem_keys[] = {"packets", "flows", "size", "rate"};
-static const char *const cpus_keys[] = {"io", "workers"};
-static const char *const burst_keys[] = {"rx", "tx"};
-static const char *const rings_keys[] = {"worker", "overflow"};
-static const char *const rss_keys[] = {"profile", "key", "reta_size"};
-static const char *const arp_keys[] = {"ip", "mac"};
-static const char *const app_keys[] = {"name"};
-static const char *const stats_keys[] = {"socket"};
+static const char *const port_keys[] = { "backend", "iface", "rx_slots", "tx_slots", "mem" };
+static const char *const mem_keys[] = { "packets", "flows", "size", "rate" };
+static const char *const cpus_keys[] = { "io", "workers" };
+static const char *const burst_keys[] = { "rx", "tx" };
+static const char *const rings_keys[] = { "worker", "overflow" };
+static const char *const rss_keys[] = { "profile", "key", "reta_size" };
+static const char *const arp_keys[] = { "ip", "mac" };
+static const char *const app_keys[] = { "name" };
+static const char *const stats_keys[] = { "socket" };
 
 struct cfg_ctx {
 	struct dp_config *c;
@@ -898,7 +898,7 @@ static int cfg_syntax_err(struct cfg_ctx *x, const char *text, size_t len, size_
 
 int config_parse(const char *json, size_t len, struct dp_config *c, char *err, size_t errlen)
 {
-	struct cfg_ctx x = {.c = c, .err = err, .errlen = errlen};
+	struct cfg_ctx x = { .c = c, .err = err, .errlen = errlen };
 	struct json_tokener *tok;
 	struct json_object *root;
 	enum json_tokener_error jerr;
@@ -1086,7 +1086,7 @@ static struct json_object *out_mac(const uint8_t m[6])
 
 char *config_to_json(const struct dp_config *c)
 {
-	struct cfg_out o = {0};
+	struct cfg_out o = { 0 };
 	struct json_object *root, *port, *mem, *cpus, *sec, *arr;
 	const char *mode = config_mode_name(c->mode),
 		   *backend = config_backend_name(c->port.backend);

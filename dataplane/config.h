@@ -9,12 +9,12 @@
 enum dp_mode { DP_MODE_SW = 0, DP_MODE_VALE, DP_MODE_NIC };
 enum dp_backend { DP_BACKEND_MEM = 0, DP_BACKEND_AFPACKET, DP_BACKEND_AFXDP, DP_BACKEND_NETMAP };
 
-#define DP_WORKERS_MAX 64
-#define DP_ADDRS_MAX 16
+#define DP_WORKERS_MAX	  64
+#define DP_ADDRS_MAX	  16
 #define DP_ARP_STATIC_MAX 256
-#define DP_IFNAME_MAX 64 /* netmap port specs are longer than IFNAMSIZ */
-#define DP_PATH_MAX 256
-#define DP_APP_NAME_MAX 32
+#define DP_IFNAME_MAX	  64 /* netmap port specs are longer than IFNAMSIZ */
+#define DP_PATH_MAX	  256
+#define DP_APP_NAME_MAX	  32
 
 struct dp_addr {
 	uint8_t ip[4]; /* network order */
@@ -29,35 +29,36 @@ struct dp_arp_entry {
 /* In-memory backend's packet generator (backend "mem"). */
 struct dp_mem_gen {
 	uint64_t packets; /* 0 = until stopped */
-	uint32_t flows;   /* distinct UDP 4-tuples */
-	uint16_t size;    /* frame bytes without FCS, 60..2048 */
-	uint64_t rate;    /* frames per second over all queues, 0 = as fast as possible */
+	uint32_t flows;	  /* distinct UDP 4-tuples */
+	uint16_t size;	  /* frame bytes without FCS, 60..2048 */
+	uint64_t rate;	  /* frames per second over all queues, 0 = as fast as possible */
 };
 
 struct dp_config {
-	enum dp_mode mode;                 /* "mode": sw | vale | nic; default sw */
+	enum dp_mode mode; /* "mode": sw | vale | nic; default sw */
 	struct {
-		enum dp_backend backend;   /* "port.backend"; default afpacket */
-		char iface[DP_IFNAME_MAX]; /* "port.iface": required */
+		enum dp_backend backend;     /* "port.backend"; default afpacket */
+		char iface[DP_IFNAME_MAX];   /* "port.iface": required */
 		uint32_t rx_slots, tx_slots; /* "port.rx_slots"/"tx_slots": 64..16384, pow2, 1024 */
-		struct dp_mem_gen mem;     /* "port.mem": {packets, flows, size} */
+		struct dp_mem_gen mem;	     /* "port.mem": {packets, flows, size} */
 	} port;
-	uint16_t workers;  /* 1..64, default 1 */
-	uint8_t io_cores;  /* sw mode: 1 (RX+TX on one core) or 2; default 1 */
+	uint16_t workers; /* 1..64, default 1 */
+	uint8_t io_cores; /* sw mode: 1 (RX+TX on one core) or 2; default 1 */
 	struct {
-		int16_t io[2];                   /* "cpus.io": CPU ids, -1 = not pinned */
+		int16_t io[2];			 /* "cpus.io": CPU ids, -1 = not pinned */
 		int16_t workers[DP_WORKERS_MAX]; /* "cpus.workers" */
 	} cpus;
 	uint16_t rx_burst, tx_burst; /* "burst.rx"/"burst.tx": 1..256, default 32 */
-	uint32_t worker_ring;        /* "rings.worker": packets per worker ring, pow2 64..65536, 2048 */
-	uint32_t overflow;           /* "rings.overflow": packets per worker overflow queue, 0..65536, 1024 */
+	uint32_t worker_ring; /* "rings.worker": packets per worker ring, pow2 64..65536, 2048 */
+	uint32_t overflow; /* "rings.overflow": packets per worker overflow queue, 0..65536, 1024 */
 	struct {
-		uint8_t key[RSS_KEY_MAX]; /* "rss.key" (hex) or "rss.profile"; default profile "default" */
+		uint8_t key[RSS_KEY_MAX]; /* "rss.key" (hex) or "rss.profile"; default profile
+					     "default" */
 		uint8_t key_len;
-		char profile[16];         /* name of the profile used, "" if an explicit key */
-		uint16_t reta_size;       /* "rss.reta_size": pow2 1..512; default from profile (128) */
+		char profile[16];   /* name of the profile used, "" if an explicit key */
+		uint16_t reta_size; /* "rss.reta_size": pow2 1..512; default from profile (128) */
 	} rss;
-	uint8_t mac[6];     /* "mac": "aa:bb:..."; has_mac = 0 means the interface's */
+	uint8_t mac[6]; /* "mac": "aa:bb:..."; has_mac = 0 means the interface's */
 	uint8_t has_mac;
 	struct dp_addr addrs[DP_ADDRS_MAX]; /* "addrs": ["10.0.0.2/24", ...] */
 	uint8_t n_addrs;
@@ -67,7 +68,8 @@ struct dp_config {
 		char name[DP_APP_NAME_MAX]; /* "app.name": echo | sink; default echo */
 	} app;
 	struct {
-		char socket[DP_PATH_MAX]; /* "stats.socket": unix socket for `vnfdp stats`; "" = none */
+		char socket[DP_PATH_MAX]; /* "stats.socket": unix socket for `vnfdp stats`; "" =
+					     none */
 	} stats;
 };
 

@@ -12,19 +12,19 @@
 
 #define IDLE_SPINS_BEFORE_YIELD 32
 #define IDLE_POLLS_BEFORE_SLEEP 2048
-#define IDLE_SLEEP_NS 50000
-#define HANDOFF_WAIT_TSC 8192 /* about 3 us at 2.5 GHz */
-#define TX_RETRIES 4
-#define TX_ROUND_BURSTS 4
+#define IDLE_SLEEP_NS		50000
+#define HANDOFF_WAIT_TSC	8192 /* about 3 us at 2.5 GHz */
+#define TX_RETRIES		4
+#define TX_ROUND_BURSTS		4
 /* Output ring entries carry the verdict in the pointer's low bit (packets are cache-line
  * aligned), so the TX side never has to pull the packet's header line from the worker. */
 #define OUT_TAG_NO_TX ((uintptr_t)1)
 
 struct dist_worker {
 	struct dp_counters ctr; /* writer: this worker */
-	struct ring in;         /* sw: RX thread -> worker */
-	struct ring out;        /* sw: worker -> TX thread */
-	int done;               /* writer: worker (release); reader: TX side, dist_stop */
+	struct ring in;		/* sw: RX thread -> worker */
+	struct ring out;	/* sw: worker -> TX thread */
+	int done;		/* writer: worker (release); reader: TX side, dist_stop */
 
 	/* RX thread only (sw): staged packets and the overflow FIFO in front of `in`. */
 	struct pkt **stage __cache_aligned; /* room for two bursts */
@@ -38,8 +38,8 @@ struct dist_worker {
 	struct pkt **pending __cache_aligned; /* sw: processed, not yet taken by `out` */
 	uint16_t n_pending;
 	struct app_ctx app;
-	struct pktpool pool;  /* rtc: this worker's receive pool */
-	struct io_queue *q;   /* rtc: this worker's queue pair */
+	struct pktpool pool; /* rtc: this worker's receive pool */
+	struct io_queue *q;  /* rtc: this worker's queue pair */
 
 	/* Set up before start, read-only after. */
 	struct dist *d;
@@ -68,16 +68,17 @@ struct dist {
 	struct dist_worker *w;
 	uint16_t n_workers;
 	int sw;
-	struct dist_io io[2]; /* sw: io[0] receives (and transmits if io_cores 1), io[1] transmits */
+	/* sw: io[0] receives (and transmits if io_cores is 1), io[1] transmits */
+	struct dist_io io[2];
 	uint8_t n_io;
 	uint64_t in_flight_max;
 	struct timespec started_at;
 
-	int stop;         /* writer: dist_stop; readers: RX thread, rtc workers */
-	int rx_done;      /* writer: RX thread once nothing more enters worker rings */
+	int stop;	      /* writer: dist_stop; readers: RX thread, rtc workers */
+	int rx_done;	      /* writer: RX thread once nothing more enters worker rings */
 	uint64_t deadline_ns; /* writer: dist_stop before setting stop; readers: all threads */
 	int stopped;
-	int joined; /* every thread has exited: snapshots are final */
+	int joined;   /* every thread has exited: snapshots are final */
 	int lossless; /* set before start; read-only after */
 };
 
@@ -94,7 +95,7 @@ static uint64_t now_ns(void)
  * ever idle, so it costs no packets under load. */
 static inline void idle_wait(unsigned *idle)
 {
-	static const struct timespec nap = {0, IDLE_SLEEP_NS};
+	static const struct timespec nap = { 0, IDLE_SLEEP_NS };
 
 	if (++*idle < IDLE_SPINS_BEFORE_YIELD) {
 		__builtin_ia32_pause();
@@ -196,7 +197,8 @@ static uint32_t ovf_flush(struct dist_worker *w)
 {
 	while (w->ovf_count) {
 		uint32_t run = MIN(w->ovf_count, w->ovf_cap - w->ovf_head);
-		uint32_t k = ring_enqueue_burst_spsc(&w->in, (void *const *)(w->ovf + w->ovf_head), run);
+		uint32_t k =
+			ring_enqueue_burst_spsc(&w->in, (void *const *)(w->ovf + w->ovf_head), run);
 		w->ovf_head = (w->ovf_head + k) % w->ovf_cap;
 		__atomic_store_n(&w->ovf_count, w->ovf_count - k, __ATOMIC_RELEASE);
 		if (k < run)
@@ -423,8 +425,9 @@ static void *worker_sw_main(void *arg)
 
 	for (;;) {
 		if (w->n_pending) {
-			/* The TX side always drains, so waiting here is bounded; the RX side meanwhile
-			 * parks new packets in the overflow FIFO instead of waiting on us. */
+			/* The TX side always drains, so waiting here is bounded; the RX side
+			 * meanwhile parks new packets in the overflow FIFO instead of waiting on
+			 * us. */
 			worker_flush_pending(w);
 			if (w->n_pending) {
 				idle_wait(&idle);
@@ -433,7 +436,8 @@ static void *worker_sw_main(void *arg)
 		}
 		uint16_t n = (uint16_t)ring_dequeue_burst_spsc(&w->in, (void **)w->pending, burst);
 		if (n == 0) {
-			if (__atomic_load_n(&d->rx_done, __ATOMIC_ACQUIRE) && ring_count(&w->in) == 0)
+			if (__atomic_load_n(&d->rx_done, __ATOMIC_ACQUIRE) &&
+			    ring_count(&w->in) == 0)
 				break;
 			idle_wait(&idle);
 			continue;
@@ -444,7 +448,8 @@ static void *worker_sw_main(void *arg)
 		worker_run_app(w, w->pending, n);
 		for (uint16_t i = 0; i < n; i++)
 			if (w->pending[i]->verdict != PKT_VERDICT_TX)
-				w->pending[i] = (struct pkt *)((uintptr_t)w->pending[i] | OUT_TAG_NO_TX);
+				w->pending[i] =
+					(struct pkt *)((uintptr_t)w->pending[i] | OUT_TAG_NO_TX);
 		w->n_pending = n;
 		worker_flush_pending(w);
 	}
@@ -591,8 +596,8 @@ int dist_create(struct dist **out, const struct dp_config *cfg, const struct app
 		}
 	}
 	if (d->sw) {
-		/* Enough buffers for every ring, queue and burst in hand, plus the port's ring, so a
-		 * stalled worker can fill its share without starving the others. */
+		/* Enough buffers for every ring, queue and burst in hand, plus the port's ring, so
+		 * a stalled worker can fill its share without starving the others. */
 		d->in_flight_max += 2ull * cfg->rx_burst + cfg->tx_burst;
 		if (pktpool_create(&d->rx_pool, (uint32_t)d->in_flight_max + cfg->port.rx_slots))
 			goto err_nomem;
@@ -621,8 +626,8 @@ err:
 	return ret;
 }
 
-static int spawn(pthread_t *t, void *(*fn)(void *), void *arg, int cpu, const char *what,
-		 char *err, size_t errlen)
+static int spawn(pthread_t *t, void *(*fn)(void *), void *arg, int cpu, const char *what, char *err,
+		 size_t errlen)
 {
 	pthread_attr_t attr;
 	int ret;

@@ -1,9 +1,8 @@
 #include "drop.h"
 
-static const char *const drop_names[DROP_MAX] = {
-	[DROP_NONE] = "none",
+static const char *const drop_names[DROP_MAX] = { [DROP_NONE] = "none",
 #define DROP_NAME(id, name) [DROP_##id] = name,
-	DROP_REASONS(DROP_NAME)
+						  DROP_REASONS(DROP_NAME)
 #undef DROP_NAME
 };
 

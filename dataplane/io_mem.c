@@ -13,8 +13,8 @@ struct mem_queue {
 	uint32_t *flows; /* template indices that land on this queue */
 	uint32_t n_flows;
 	uint32_t cursor;
-	uint64_t limit;     /* this queue's share of port.mem.packets; 0 = unlimited */
-	uint64_t rate;      /* this queue's share of port.mem.rate (frames/s); 0 = unpaced */
+	uint64_t limit;	    /* this queue's share of port.mem.packets; 0 = unlimited */
+	uint64_t rate;	    /* this queue's share of port.mem.rate (frames/s); 0 = unpaced */
 	uint64_t start_ns;  /* first receive, for pacing */
 	uint64_t generated; /* frames offered (received + missed); writer: the queue's RX thread */
 	uint64_t missed;    /* frames lost because the reader fell behind; same writer */
@@ -26,10 +26,10 @@ struct mem_port {
 	uint16_t *tmpl_len;
 	uint32_t n_tmpl;
 	uint32_t stride;
-	uint64_t limit;     /* 0 = unlimited; read-only */
-	uint64_t rate;      /* 0 = unpaced; read-only */
+	uint64_t limit;	     /* 0 = unlimited; read-only */
+	uint64_t rate;	     /* 0 = unpaced; read-only */
 	uint32_t ring_slots; /* the RX ring a paced queue imitates (port.rx_slots) */
-	int tx_blocked;     /* set by tests, read by TX */
+	int tx_blocked;	     /* set by tests, read by TX */
 	struct io_mem_tx_hook hook;
 	struct mem_queue *q;
 };
@@ -47,8 +47,8 @@ static uint16_t ip_checksum(const uint8_t *h, unsigned len)
 /* Flow f: UDP 10.0.x.y:sport -> 10.1.0.1:9, frame of `size` bytes. */
 static void mem_build_udp(uint8_t *f, uint16_t size, uint32_t flow)
 {
-	static const uint8_t dst_mac[6] = {0x02, 0, 0, 0, 0, 0x01};
-	static const uint8_t src_mac[6] = {0x02, 0, 0, 0, 0, 0x02};
+	static const uint8_t dst_mac[6] = { 0x02, 0, 0, 0, 0, 0x01 };
+	static const uint8_t src_mac[6] = { 0x02, 0, 0, 0, 0, 0x02 };
 	uint16_t ip_len = (uint16_t)(size - 14);
 	uint16_t sport = (uint16_t)(1024 + flow % 50000);
 	uint32_t host = flow / 50000;
@@ -165,7 +165,8 @@ static int mem_assign_flows(struct io_port *port)
 		uint16_t qid = 0;
 		if (port->nqueues > 1 && pkt_parse(f, mp->tmpl_len[t], &m) == DROP_NONE &&
 		    (m.l3 == PKT_L3_IPV4 || m.l3 == PKT_L3_IPV6))
-			qid = rss_queue_of(port->rss, rss_hash_frame(port->rss, f, &m)) % port->nqueues;
+			qid = rss_queue_of(port->rss, rss_hash_frame(port->rss, f, &m)) %
+			      port->nqueues;
 		dest[t] = qid;
 		count[qid]++;
 	}

@@ -13,18 +13,23 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{"run", cli_run, "CONFIG.json", "run the dataplane until SIGINT/SIGTERM (or the mem generator ends)"},
-	{"check", cli_check, "CONFIG.json", "validate a configuration and print it with defaults filled in"},
-	{"stats", cli_stats, "[--socket PATH] [--pretty]", "print a running dataplane's statistics as JSON"},
-	{"rss", cli_rss, "[--key HEX | --profile NAME] [--queues N] [--reta-size N] SRC DST [SPORT DPORT]",
-	 "print the RSS hash and queue of a tuple"},
-	{"bench", cli_bench, "[--mode sw|rtc] [--workers N] [--io-cores 1|2] [--packets N] ...",
-	 "in-memory generator -> engine -> TX sink; Mpps, cycles and conservation"},
+	{ "run", cli_run, "CONFIG.json",
+	  "run the dataplane until SIGINT/SIGTERM (or the mem generator ends)" },
+	{ "check", cli_check, "CONFIG.json",
+	  "validate a configuration and print it with defaults filled in" },
+	{ "stats", cli_stats, "[--socket PATH] [--pretty]",
+	  "print a running dataplane's statistics as JSON" },
+	{ "rss", cli_rss,
+	  "[--key HEX | --profile NAME] [--queues N] [--reta-size N] SRC DST [SPORT DPORT]",
+	  "print the RSS hash and queue of a tuple" },
+	{ "bench", cli_bench, "[--mode sw|rtc] [--workers N] [--io-cores 1|2] [--packets N] ...",
+	  "in-memory generator -> engine -> TX sink; Mpps, cycles and conservation" },
 };
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: vnfdp COMMAND [ARGS]   (vnfdp COMMAND --help for details)\n\ncommands:\n");
+	fprintf(f,
+		"usage: vnfdp COMMAND [ARGS]   (vnfdp COMMAND --help for details)\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-6s %s\n         %s\n", commands[i].name, commands[i].synopsis,
 			commands[i].help);

@@ -14,7 +14,7 @@
 
 /* What the app decided for a packet (pkt->verdict). */
 enum pkt_verdict {
-	PKT_VERDICT_TX = 0,  /* send it out of the port */
+	PKT_VERDICT_TX = 0,   /* send it out of the port */
 	PKT_VERDICT_CONSUMED, /* the app used it up (sink, local delivery) */
 	PKT_VERDICT_DROP,     /* the app dropped it: counted as app_drop */
 };
@@ -22,11 +22,11 @@ enum pkt_verdict {
 struct pktpool;
 
 struct pkt {
-	uint8_t *data;        /* frame start (Ethernet header) */
-	uint16_t len;         /* frame length */
-	uint8_t verdict;      /* enum pkt_verdict, set by the app */
+	uint8_t *data;	 /* frame start (Ethernet header) */
+	uint16_t len;	 /* frame length */
+	uint8_t verdict; /* enum pkt_verdict, set by the app */
 	uint8_t pad0;
-	uint32_t hash;        /* RSS hash, 0 for non-IP */
+	uint32_t hash;	      /* RSS hash, 0 for non-IP */
 	struct pkt_meta meta; /* filled by pkt_parse before the app runs */
 	struct pktpool *pool;
 	uint8_t buf[PKT_HEADROOM + PKT_DATA_MAX] __cache_aligned;
@@ -36,7 +36,7 @@ struct pktpool {
 	struct pkt **stack; /* owner only */
 	uint32_t n_free;    /* owner only */
 	uint32_t size;
-	struct ring ret;    /* remote thread -> owner */
+	struct ring ret; /* remote thread -> owner */
 	void **ret_slots;
 	struct pkt *mem;
 };

@@ -14,13 +14,13 @@
 struct ring {
 	/* Written by the producer only; read by the consumer. */
 	struct {
-		uint32_t tail;        /* next slot to fill, published with release */
-		uint32_t head_cache;  /* producer's last view of cons.head */
+		uint32_t tail;	     /* next slot to fill, published with release */
+		uint32_t head_cache; /* producer's last view of cons.head */
 	} prod __cache_aligned;
 	/* Written by the consumer only; read by the producer. */
 	struct {
-		uint32_t head;        /* next slot to take, published with release */
-		uint32_t tail_cache;  /* consumer's last view of prod.tail */
+		uint32_t head;	     /* next slot to take, published with release */
+		uint32_t tail_cache; /* consumer's last view of prod.tail */
 	} cons __cache_aligned;
 	/* Read-only after ring_init. */
 	uint32_t mask __cache_aligned;

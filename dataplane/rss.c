@@ -20,7 +20,7 @@ static uint64_t key_be64(const uint8_t *k)
  * they take the bitwise path.  Key bits past key_len read as zero. */
 static uint32_t rss_hash_tail(const struct rss *r, const uint8_t *in, size_t from, size_t len)
 {
-	uint8_t key[RSS_KEY_PAD] = {0};
+	uint8_t key[RSS_KEY_PAD] = { 0 };
 	uint32_t h = 0;
 
 	memcpy(key, r->key, r->key_len);
@@ -40,7 +40,7 @@ static uint32_t rss_hash_tail(const struct rss *r, const uint8_t *in, size_t fro
 
 int rss_init(struct rss *r, const uint8_t *key, size_t key_len)
 {
-	uint8_t k[RSS_KEY_PAD] = {0};
+	uint8_t k[RSS_KEY_PAD] = { 0 };
 
 	if (!r || !key || (key_len != 40 && key_len != 52))
 		return -EINVAL;
@@ -94,7 +94,7 @@ uint32_t rss_hash_bytes(const struct rss *r, const uint8_t *in, size_t len)
  * chain and costs about twice as many cycles at these sizes.  Inputs are read a word at a time
  * and split with shifts so each lookup is one load, not two. */
 #define LK(pos, w, sh) r->tab[pos][(uint8_t)((w) >> (sh))]
-#define LK4(pos, w) (LK(pos, w, 24) ^ LK(pos + 1, w, 16) ^ LK(pos + 2, w, 8) ^ LK(pos + 3, w, 0))
+#define LK4(pos, w)    (LK(pos, w, 24) ^ LK(pos + 1, w, 16) ^ LK(pos + 2, w, 8) ^ LK(pos + 3, w, 0))
 
 uint32_t rss_hash_ipv4(const struct rss *r, const uint8_t *addrs, const uint8_t *ports)
 {
@@ -157,17 +157,17 @@ const struct rss_profile rss_profiles[] = {
 	{
 		.name = "default",
 		.summary = "0x6d5a repeated (symmetric, spreads well), 128-entry RETA",
-		.key = {REP2_20(0x6d, 0x5a)},
+		.key = { REP2_20(0x6d, 0x5a) },
 		.key_len = 40,
 		.reta_size = 128,
 	},
 	{
 		.name = "ms",
 		.summary = "Microsoft's RSS verification key (not symmetric), 128-entry RETA",
-		.key = {0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67,
-			0x25, 0x3d, 0x43, 0xa3, 0x8f, 0xb0, 0xd0, 0xca, 0x2b, 0xcb,
-			0xae, 0x7b, 0x30, 0xb4, 0x77, 0xcb, 0x2d, 0xa3, 0x80, 0x30,
-			0xf2, 0x0c, 0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa},
+		.key = { 0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67,
+			 0x25, 0x3d, 0x43, 0xa3, 0x8f, 0xb0, 0xd0, 0xca, 0x2b, 0xcb,
+			 0xae, 0x7b, 0x30, 0xb4, 0x77, 0xcb, 0x2d, 0xa3, 0x80, 0x30,
+			 0xf2, 0x0c, 0x6a, 0x42, 0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa },
 		.key_len = 40,
 		.reta_size = 128,
 	},
@@ -176,7 +176,7 @@ const struct rss_profile rss_profiles[] = {
 		.name = "mtcp",
 		.summary = "0x05 repeated as in mTCP (symmetric, only 64 distinct hashes), "
 			   "(hash & 0x7f) % N",
-		.key = {REP2_20(0x05, 0x05)},
+		.key = { REP2_20(0x05, 0x05) },
 		.key_len = 40,
 		.reta_size = 128,
 	},

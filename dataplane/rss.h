@@ -8,9 +8,9 @@
 #include <stdint.h>
 #include "pkt.h"
 
-#define RSS_KEY_MAX 52   /* E810/ice key size; 40 covers the IPv6 4-tuple */
+#define RSS_KEY_MAX   52 /* E810/ice key size; 40 covers the IPv6 4-tuple */
 #define RSS_TUPLE_MAX 36 /* IPv6 4-tuple: 16 + 16 + 2 + 2 bytes */
-#define RSS_RETA_MAX 512
+#define RSS_RETA_MAX  512
 
 struct rss {
 	/* tab[i][b]: XOR of the 32-bit key windows selected by the set bits of byte value b at

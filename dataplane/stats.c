@@ -74,8 +74,9 @@ char *stats_to_json(const struct stats_snapshot *s, int pretty)
 	}
 	json_object_object_add(root, "io", io);
 	json_object_object_add(root, "workers", workers);
-	text = strdup(json_object_to_json_string_ext(
-		root, pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED : JSON_C_TO_STRING_PLAIN));
+	text = strdup(json_object_to_json_string_ext(root, pretty ? JSON_C_TO_STRING_PRETTY |
+									    JSON_C_TO_STRING_SPACED
+								  : JSON_C_TO_STRING_PLAIN));
 	json_object_put(root);
 	return text;
 }

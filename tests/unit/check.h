@@ -20,8 +20,10 @@ static int check_failed_in_test;
 		unsigned long long check_a_ = (unsigned long long)(a);                             \
 		unsigned long long check_b_ = (unsigned long long)(b);                             \
 		if (check_a_ != check_b_) {                                                        \
-			fprintf(stderr, "  %s:%d: %s == %s failed: %llu (0x%llx) != %llu (0x%llx)\n", \
-				__FILE__, __LINE__, #a, #b, check_a_, check_a_, check_b_, check_b_);  \
+			fprintf(stderr,                                                            \
+				"  %s:%d: %s == %s failed: %llu (0x%llx) != %llu (0x%llx)\n",      \
+				__FILE__, __LINE__, #a, #b, check_a_, check_a_, check_b_,          \
+				check_b_);                                                         \
 			check_failed_in_test++;                                                    \
 		}                                                                                  \
 	} while (0)
@@ -30,9 +32,9 @@ static int check_failed_in_test;
 	do {                                                                                       \
 		const char *check_sa_ = (a), *check_sb_ = (b);                                     \
 		if (!check_sa_ || !check_sb_ || strcmp(check_sa_, check_sb_) != 0) {               \
-			fprintf(stderr, "  %s:%d: %s == %s failed: \"%s\" != \"%s\"\n", __FILE__,   \
-				__LINE__, #a, #b, check_sa_ ? check_sa_ : "(null)",                 \
-				check_sb_ ? check_sb_ : "(null)");                                  \
+			fprintf(stderr, "  %s:%d: %s == %s failed: \"%s\" != \"%s\"\n", __FILE__,  \
+				__LINE__, #a, #b, check_sa_ ? check_sa_ : "(null)",                \
+				check_sb_ ? check_sb_ : "(null)");                                 \
 			check_failed_in_test++;                                                    \
 		}                                                                                  \
 	} while (0)
@@ -42,7 +44,10 @@ struct check_test {
 	void (*fn)(void);
 };
 
-#define TEST(fn) {#fn, fn}
+#define TEST(fn)                                                                                   \
+	{                                                                                          \
+#fn, fn                                                                            \
+	}
 
 /* Runs the tests named on the command line, or all of them. */
 static inline int check_run(const char *suite, const struct check_test *tests, size_t n, int argc,
@@ -75,7 +80,7 @@ static inline int check_run(const char *suite, const struct check_test *tests, s
 #define CHECK_MAIN(suite, ...)                                                                     \
 	int main(int argc, char **argv)                                                            \
 	{                                                                                          \
-		static const struct check_test tests_[] = {__VA_ARGS__};                           \
+		static const struct check_test tests_[] = { __VA_ARGS__ };                         \
 		return check_run(suite, tests_, sizeof(tests_) / sizeof(tests_[0]), argc, argv);   \
 	}
 

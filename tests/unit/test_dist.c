@@ -18,7 +18,7 @@
 
 static void sleep_ms(long ms)
 {
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 	nanosleep(&ts, NULL);
 }
 
@@ -68,11 +68,11 @@ static uint64_t worker_packets(const struct stats_snapshot *s, int id)
 
 /* ---- a test app that records which worker saw which flow ------------------------------ */
 
-static uint32_t seen[8][FLOWS];  /* [worker][flow], each row written only by its worker */
+static uint32_t seen[8][FLOWS];	   /* [worker][flow], each row written only by its worker */
 static volatile int stall_worker0; /* set by the test; worker 0 waits while it is 1 */
-static unsigned app_spin;          /* busy loop per packet */
-static double app_pps;             /* if set, each worker handles at most this many per second */
-static double app_t0[8];           /* [worker]: first burst, written only by that worker */
+static unsigned app_spin;	   /* busy loop per packet */
+static double app_pps;		   /* if set, each worker handles at most this many per second */
+static double app_t0[8];	   /* [worker]: first burst, written only by that worker */
 static uint64_t app_done[8];
 static enum pkt_verdict app_verdict = PKT_VERDICT_CONSUMED;
 
@@ -84,7 +84,8 @@ static void rec_process(struct app_ctx *ctx, struct pkt **pkts, uint16_t n)
 		/* A worker of fixed capacity, whatever the machine's speed. */
 		if (app_t0[ctx->worker] == 0)
 			app_t0[ctx->worker] = now_s();
-		while ((double)(app_done[ctx->worker] + n) > (now_s() - app_t0[ctx->worker]) * app_pps)
+		while ((double)(app_done[ctx->worker] + n) >
+		       (now_s() - app_t0[ctx->worker]) * app_pps)
 			sleep_ms(1);
 		app_done[ctx->worker] += n;
 	}
@@ -99,7 +100,7 @@ static void rec_process(struct app_ctx *ctx, struct pkt **pkts, uint16_t n)
 	}
 }
 
-static const struct app_ops rec_app = {.name = "record", .process_burst = rec_process};
+static const struct app_ops rec_app = { .name = "record", .process_burst = rec_process };
 
 static void rec_reset(void)
 {
@@ -116,8 +117,8 @@ static void rec_reset(void)
 static uint16_t flow_queue(const struct dp_config *c, unsigned f, uint16_t n)
 {
 	static struct rss r;
-	uint8_t addrs[8] = {10, 0, 0, (uint8_t)(1 + f % 250), 10, 1, 0, 1};
-	uint8_t ports[4] = {(uint8_t)((1024 + f) >> 8), (uint8_t)(1024 + f), 0, 9};
+	uint8_t addrs[8] = { 10, 0, 0, (uint8_t)(1 + f % 250), 10, 1, 0, 1 };
+	uint8_t ports[4] = { (uint8_t)((1024 + f) >> 8), (uint8_t)(1024 + f), 0, 9 };
 	rss_init(&r, c->rss.key, c->rss.key_len);
 	rss_reta_set_equal(&r, c->rss.reta_size, n);
 	return rss_queue_of(&r, rss_hash_ipv4(&r, addrs, ports));
@@ -193,8 +194,8 @@ static void affinity_case(enum dp_mode mode, uint16_t workers)
 			}
 		split += holders != 1;
 	}
-	CHECK_EQ_U(split, 0);  /* every flow reached exactly one worker */
-	CHECK_EQ_U(wrong, 0);  /* and it is the one RSS names */
+	CHECK_EQ_U(split, 0); /* every flow reached exactly one worker */
+	CHECK_EQ_U(wrong, 0); /* and it is the one RSS names */
 	for (uint16_t w = 0; w < workers; w++)
 		CHECK(worker_packets(&s, w) > 0);
 	dist_destroy(d);
@@ -219,7 +220,7 @@ static void t_sw_overload_conservation(void)
 	struct stats_snapshot s;
 	struct dist *d;
 	char err[256];
-	double offered = 200000.0 / SCALE; /* packets per second */
+	double offered = 200000.0 / SCALE;	  /* packets per second */
 	uint64_t packets = (uint64_t)offered / 2; /* half a second of traffic */
 	unsigned live = 0, bad_live = 0;
 	double t0;
@@ -273,15 +274,16 @@ static void t_sw_stalled_worker_isolated(void)
 	room = c.worker_ring + c.overflow;
 	for (unsigned f = 0; f < FLOWS; f++)
 		expect1 += flow_queue(&c, f, 2) == 1 ? per_flow : 0;
-	CHECK(expect1 <= room);                        /* worker 1 cannot overflow */
-	CHECK(packets - expect1 > room + c.rx_burst);  /* worker 0 must */
+	CHECK(expect1 <= room);			      /* worker 1 cannot overflow */
+	CHECK(packets - expect1 > room + c.rx_burst); /* worker 0 must */
 	CHECK(dist_create(&d, &c, &rec_app, err, sizeof(err)) == 0);
 	CHECK(dist_start(d, err, sizeof(err)) == 0);
 	t0 = now_s();
 	do {
 		sleep_ms(5);
 		dist_snapshot(d, &s);
-	} while ((dist_offered(d) < packets || worker_packets(&s, 1) < expect1) && now_s() - t0 < 30);
+	} while ((dist_offered(d) < packets || worker_packets(&s, 1) < expect1) &&
+		 now_s() - t0 < 30);
 	/* Still stalled: everything was received, and worker 1 is done with its share. */
 	CHECK_EQ_U(s.rx, packets);
 	CHECK_EQ_U(worker_packets(&s, 1), expect1);
@@ -343,8 +345,8 @@ static void t_rtc_shutdown_drains(void)
 static void t_parse_drops_named(void)
 {
 	static uint8_t good[60], runt[10], bad_ihl[60], bad_tot[60];
-	const uint8_t *frames[4] = {good, runt, bad_ihl, bad_tot};
-	const uint16_t lens[4] = {60, 10, 60, 60};
+	const uint8_t *frames[4] = { good, runt, bad_ihl, bad_tot };
+	const uint16_t lens[4] = { 60, 10, 60, 60 };
 	struct dp_config c;
 	struct stats_snapshot s;
 	struct dist *d;
@@ -426,7 +428,7 @@ static void t_echo_reflects(void)
 	struct dp_config c;
 	struct stats_snapshot s;
 	struct dist *d;
-	struct io_mem_tx_hook hook = {capture_one, NULL};
+	struct io_mem_tx_hook hook = { capture_one, NULL };
 	char err[256];
 
 	mem_config(&c, DP_MODE_NIC, 1, 1);
@@ -464,5 +466,5 @@ CHECK_MAIN("dist", TEST(t_sw_conservation_echo), TEST(t_sw_conservation_two_io_c
 	   TEST(t_rtc_flow_affinity), TEST(t_sw_overload_conservation),
 	   TEST(t_sw_stalled_worker_isolated), TEST(t_sw_shutdown_drains),
 	   TEST(t_sw2_shutdown_drains), TEST(t_rtc_shutdown_drains), TEST(t_parse_drops_named),
-	   TEST(t_sw_tx_port_full_counted),
-	   TEST(t_rtc_tx_port_full_counted), TEST(t_echo_reflects), TEST(t_create_rejects_unknown_app))
+	   TEST(t_sw_tx_port_full_counted), TEST(t_rtc_tx_port_full_counted), TEST(t_echo_reflects),
+	   TEST(t_create_rejects_unknown_app))

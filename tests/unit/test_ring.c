@@ -33,7 +33,7 @@ static void t_fill_and_drain(void)
 
 static void t_index_wraparound(void)
 {
-	void *slots[4], *out[4], *in[3] = {(void *)1, (void *)2, (void *)3};
+	void *slots[4], *out[4], *in[3] = { (void *)1, (void *)2, (void *)3 };
 	struct ring r;
 
 	ring_init(&r, slots, 4);

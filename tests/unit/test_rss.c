@@ -21,18 +21,18 @@ struct vector {
 };
 
 static const struct vector ms_ipv4[] = {
-	{"66.9.149.187", "161.142.100.80", 2794, 1766, 0x323e8fc2, 0x51ccc178},
-	{"199.92.111.2", "65.69.140.83", 14230, 4739, 0xd718262a, 0xc626b0ea},
-	{"24.19.198.95", "12.22.207.184", 12898, 38024, 0xd2d0a5de, 0x5c2b394a},
-	{"38.27.205.30", "209.142.163.6", 48228, 2217, 0x82989176, 0xafc7327f},
-	{"153.39.163.191", "202.188.127.2", 44251, 1303, 0x5d1809c5, 0x10e828a2},
+	{ "66.9.149.187", "161.142.100.80", 2794, 1766, 0x323e8fc2, 0x51ccc178 },
+	{ "199.92.111.2", "65.69.140.83", 14230, 4739, 0xd718262a, 0xc626b0ea },
+	{ "24.19.198.95", "12.22.207.184", 12898, 38024, 0xd2d0a5de, 0x5c2b394a },
+	{ "38.27.205.30", "209.142.163.6", 48228, 2217, 0x82989176, 0xafc7327f },
+	{ "153.39.163.191", "202.188.127.2", 44251, 1303, 0x5d1809c5, 0x10e828a2 },
 };
 
 static const struct vector ms_ipv6[] = {
-	{"3ffe:2501:200:1fff::7", "3ffe:2501:200:3::1", 2794, 1766, 0x2cc18cd5, 0x40207d3d},
-	{"3ffe:501:8::260:97ff:fe40:efab", "ff02::1", 14230, 4739, 0x0f0c461c, 0xdde51bbf},
-	{"3ffe:1900:4545:3:200:f8ff:fe21:67cf", "fe80::200:f8ff:fe21:67cf", 44251, 38024,
-	 0x4b61e985, 0x02d1feef},
+	{ "3ffe:2501:200:1fff::7", "3ffe:2501:200:3::1", 2794, 1766, 0x2cc18cd5, 0x40207d3d },
+	{ "3ffe:501:8::260:97ff:fe40:efab", "ff02::1", 14230, 4739, 0x0f0c461c, 0xdde51bbf },
+	{ "3ffe:1900:4545:3:200:f8ff:fe21:67cf", "fe80::200:f8ff:fe21:67cf", 44251, 38024,
+	  0x4b61e985, 0x02d1feef },
 };
 
 /* Microsoft's pseudocode as written: keep the left-most 32 key bits in a register, XOR it in
@@ -264,8 +264,12 @@ static void test_not_symmetric_ms(void)
 {
 	struct rss *r = rss_new_profile("ms");
 	/* 66.9.149.187:2794 -> 161.142.100.80:1766 and its reply. */
-	static const uint8_t fwd[12] = {66, 9, 149, 187, 161, 142, 100, 80, 0x0a, 0xea, 0x06, 0xe6};
-	static const uint8_t rev[12] = {161, 142, 100, 80, 66, 9, 149, 187, 0x06, 0xe6, 0x0a, 0xea};
+	static const uint8_t fwd[12] = {
+		66, 9, 149, 187, 161, 142, 100, 80, 0x0a, 0xea, 0x06, 0xe6
+	};
+	static const uint8_t rev[12] = {
+		161, 142, 100, 80, 66, 9, 149, 187, 0x06, 0xe6, 0x0a, 0xea
+	};
 
 	if (!r)
 		return;
@@ -277,14 +281,14 @@ static void test_not_symmetric_ms(void)
 
 static void test_spread_default(void)
 {
-	static const uint16_t queue_counts[] = {2, 4, 8};
+	static const uint16_t queue_counts[] = { 2, 4, 8 };
 	struct rss *r = rss_new_profile("default");
 
 	if (!r)
 		return;
 	for (size_t q = 0; q < ARRAY_SIZE(queue_counts); q++) {
 		const unsigned n = 1000000, queues = queue_counts[q];
-		unsigned hits[8] = {0};
+		unsigned hits[8] = { 0 };
 
 		CHECK_EQ_U(rss_reta_set_equal(r, 128, queue_counts[q]), 0);
 		for (unsigned i = 0; i < n; i++) {
@@ -309,13 +313,15 @@ static void test_spread_default(void)
 static void test_fragments(void)
 {
 	struct rss *r = rss_new_profile("default");
-	uint8_t f4[64] = {0}, f4b[64] = {0}, f6[96] = {0};
-	const uint8_t addrs4[8] = {10, 1, 2, 3, 192, 168, 7, 9};
-	const uint8_t ports[4] = {0x30, 0x39, 0x00, 0x35};
-	struct pkt_meta m4 = {.ethertype = 0x0800, .l3_off = 14, .l4_off = 34, .l3 = PKT_L3_IPV4,
-			      .l4_proto = 17};
-	struct pkt_meta m6 = {.ethertype = 0x86dd, .l3_off = 14, .l4_off = 62, .l3 = PKT_L3_IPV6,
-			      .l4_proto = 17};
+	uint8_t f4[64] = { 0 }, f4b[64] = { 0 }, f6[96] = { 0 };
+	const uint8_t addrs4[8] = { 10, 1, 2, 3, 192, 168, 7, 9 };
+	const uint8_t ports[4] = { 0x30, 0x39, 0x00, 0x35 };
+	struct pkt_meta m4 = {
+		.ethertype = 0x0800, .l3_off = 14, .l4_off = 34, .l3 = PKT_L3_IPV4, .l4_proto = 17
+	};
+	struct pkt_meta m6 = {
+		.ethertype = 0x86dd, .l3_off = 14, .l4_off = 62, .l3 = PKT_L3_IPV6, .l4_proto = 17
+	};
 	struct pkt_meta m;
 	uint32_t h2, h4, first, next;
 
@@ -378,7 +384,7 @@ static void test_fragments(void)
 static void test_init_and_reta_errors(void)
 {
 	struct rss *r = calloc(1, sizeof(*r));
-	uint8_t key[64] = {0};
+	uint8_t key[64] = { 0 };
 
 	CHECK(r != NULL);
 	if (!r)
@@ -518,7 +524,7 @@ static void test_profiles(void)
 static void test_mtcp_profile(void)
 {
 	struct rss *r = rss_new_profile("mtcp");
-	static const uint8_t t[12] = {10, 0, 0, 1, 10, 0, 0, 2, 1234 >> 8, 1234 & 0xff, 0, 80};
+	static const uint8_t t[12] = { 10, 0, 0, 1, 10, 0, 0, 2, 1234 >> 8, 1234 & 0xff, 0, 80 };
 
 	if (!r)
 		return;
