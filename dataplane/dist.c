@@ -216,9 +216,16 @@ static void rx_hand_off(struct dist *d, struct dist_worker *w, struct dp_counter
 	w->n_stage = 0;
 	if (w->ovf_count == 0 || ovf_flush(w) == 0)
 		k = ring_enqueue_burst_spsc(&w->in, (void *const *)w->stage, n);
-	/* Benchmark capacity mode only: wait for the worker instead of queueing or dropping. */
-	while (unlikely(d->lossless) && k < n)
-		k += ring_enqueue_burst_spsc(&w->in, (void *const *)w->stage + k, n - k);
+	/* Benchmark capacity mode only: wait for the worker instead of queueing or dropping.
+	 * The wait yields like any idle loop, so more threads than CPUs still make progress. */
+	for (unsigned idle = 0; unlikely(d->lossless) && k < n;) {
+		uint32_t more = ring_enqueue_burst_spsc(&w->in, (void *const *)w->stage + k, n - k);
+		k += more;
+		if (more)
+			idle = 0;
+		else if (k < n)
+			idle_wait(&idle);
+	}
 	if (k < n) {
 		uint32_t room = w->ovf_cap - w->ovf_count;
 		uint32_t keep = MIN(room, n - k);
