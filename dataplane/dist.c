@@ -107,6 +107,18 @@ static inline void idle_wait(unsigned *idle)
 	}
 }
 
+/* Accounts for one poll that moved `work` packets.  Only a poll that moved at least a quarter
+ * burst counts as load: a thread that keeps finding a packet or two (a lightly loaded port)
+ * yields and then naps like an idle one, so it lets a thread sharing its CPU run and lets its
+ * next burst fill up, instead of spinning on single packets. */
+static inline void poll_done(unsigned *idle, unsigned work, unsigned burst)
+{
+	if (work * 4 >= burst && work)
+		*idle = 0;
+	else
+		idle_wait(idle);
+}
+
 static int past_deadline(struct dist *d)
 {
 	return now_ns() > __atomic_load_n(&d->deadline_ns, __ATOMIC_ACQUIRE);
@@ -372,10 +384,7 @@ static void *io_rx_main(void *arg)
 		unsigned work = rx_step(d);
 		if (with_tx)
 			work += tx_step(d);
-		if (work)
-			idle = 0;
-		else
-			idle_wait(&idle);
+		poll_done(&idle, work, d->cfg.rx_burst);
 	}
 	/* Drain: the staged packets and overflow FIFOs go to the workers while they consume. */
 	rx_flush_stages(d, &d->io[0].ctr, 0, 1);
@@ -406,10 +415,7 @@ static void *io_tx_main(void *arg)
 	unsigned idle = 0;
 
 	while (!workers_all_done(d))
-		if (tx_step(d))
-			idle = 0;
-		else
-			idle_wait(&idle);
+		poll_done(&idle, tx_step(d), d->cfg.tx_burst);
 	return NULL;
 }
 
@@ -449,7 +455,7 @@ static void *worker_sw_main(void *arg)
 			idle_wait(&idle);
 			continue;
 		}
-		idle = 0;
+		poll_done(&idle, n, burst);
 		ctr_add(&w->ctr.rx, n);
 		prefetch_burst(w->pending, n);
 		worker_run_app(w, w->pending, n);
@@ -477,11 +483,9 @@ static void *worker_rtc_main(void *arg)
 
 	while (!__atomic_load_n(&d->stop, __ATOMIC_ACQUIRE)) {
 		uint16_t n = q->rx_burst(q, pkts, burst);
-		if (n == 0) {
-			idle_wait(&idle);
+		poll_done(&idle, n, burst);
+		if (n == 0)
 			continue;
-		}
-		idle = 0;
 		ctr_add(&w->ctr.rx, n);
 		uint16_t good = parse_burst(&w->pool, &w->ctr, pkts, n);
 		if (good == 0)
