@@ -34,6 +34,21 @@ static int load_config(const char *cmd, const char *path, struct dp_config *cfg)
 	return 0;
 }
 
+/* Polling threads that outnumber the CPUs must share them: it works (idle and lightly loaded
+ * threads yield), but throughput under load suffers, so say it once at start. */
+static void warn_cpu_sharing(const struct dp_config *cfg)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	long threads = cfg->workers + (cfg->mode == DP_MODE_SW ? cfg->io_cores : 0);
+
+	if (ncpu > 0 && threads > ncpu)
+		fprintf(stderr,
+			"vnfdp run: warning: %ld polling threads on %ld online CPUs: they will "
+			"share "
+			"CPUs; under load use fewer workers or more CPUs\n",
+			threads, ncpu);
+}
+
 /* The mem generator with a packet budget ends by itself: stop once every packet is out. */
 static int generator_finished(const struct dp_config *cfg, struct dist *d)
 {
@@ -88,6 +103,7 @@ int cli_run(int argc, char **argv)
 	}
 	if (load_config("run", argv[1], &cfg))
 		return 1;
+	warn_cpu_sharing(&cfg);
 
 	/* Threads inherit the mask, so only this thread ever sees the signals. */
 	sigemptyset(&sigs);
