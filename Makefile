@@ -63,7 +63,7 @@ $(DP_LIB): $(DP_LIB_OBJ)
 $(VNFDP): $(O)/dataplane/main.o $(DP_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(O)/tests/%: tests/unit/%.c tests/unit/check.h $(DP_LIB)
+$(O)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(DP_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(DP_LIB) $(LDLIBS)
 

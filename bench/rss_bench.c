@@ -9,6 +9,7 @@
 #include <string.h>
 #include <x86intrin.h>
 #include "common.h"
+#include "../tests/unit/xorshift.h"
 #include "rss.h"
 
 #ifdef HAVE_DPDK
@@ -36,22 +37,6 @@ static const uint8_t ms_key[52] __attribute__((aligned(8))) = {
 /* Tuples in wire order: src addr, dst addr, src port, dst port (IPv4 uses the first 12). */
 static uint8_t tuples[TUPLES][RSS_TUPLE_MAX];
 static volatile uint32_t sink;
-
-static uint64_t rng_state = 0x243f6a8885a308d3ull;
-
-static uint64_t rng(void)
-{
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545f4914f6cdd1dull;
-}
-
-static void rng_fill(uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		p[i] = (uint8_t)(rng() >> 56);
-}
 
 /* Bitwise Toeplitz, one conditional XOR and one shift per input bit, as a straightforward
  * implementation of Microsoft's pseudocode would do it. */

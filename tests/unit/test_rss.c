@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include "check.h"
 #include "common.h"
+#include "xorshift.h"
 #include "rss.h"
 
 static const uint8_t ms_key[40] = {
@@ -56,23 +57,6 @@ static uint32_t naive_toeplitz(const uint8_t *key, size_t key_len, const uint8_t
 		window = window << 1 | key_bit(key, key_len, next);
 	}
 	return result;
-}
-
-static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
-
-static uint64_t rng(void)
-{
-	/* xorshift64*: deterministic, so a failure reproduces. */
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545f4914f6cdd1dull;
-}
-
-static void rng_fill(uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		p[i] = (uint8_t)(rng() >> 56);
 }
 
 static struct rss *rss_new(const uint8_t *key, size_t key_len)
