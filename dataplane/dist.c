@@ -250,9 +250,9 @@ static void rx_hand_off(struct dist *d, struct dist_worker *w, struct dp_counter
 }
 
 /* Hands a worker its staged packets once they make a full burst, or once the oldest has waited
- * HANDOFF_WAIT_TSC.  Handing over one or two packets at a time would make the worker pay a
- * chain of cross-core misses (ring index, slot, packet) per packet: at moderate rates that
- * caps a worker near 2 Mpps here, while a few microseconds of batching cost nothing. */
+ * HANDOFF_WAIT_TSC.  Handing over one or two packets at a time would make the worker pay the
+ * chain of cross-core misses (ring index, slot, packet) per packet instead of per burst; a few
+ * microseconds of batching cost far less. */
 static void rx_flush_stages(struct dist *d, struct dp_counters *ctr, uint64_t now, int force)
 {
 	for (uint16_t i = 0; i < d->n_workers; i++) {
