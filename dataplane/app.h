@@ -16,7 +16,8 @@ struct app_ctx {
 struct app_ops {
 	const char *name;
 	const char *summary;
-	/* Optional: per-worker set-up / tear-down, outside the hot loop. */
+	/* Optional: per-worker set-up / tear-down, outside the hot loop.  fini runs only for
+	 * workers whose init succeeded. */
 	int (*init)(struct app_ctx *ctx, char *err, size_t errlen);
 	void (*fini)(struct app_ctx *ctx);
 	void (*process_burst)(struct app_ctx *ctx, struct pkt **pkts, uint16_t n);

@@ -46,6 +46,7 @@ struct dist_worker {
 	void **in_slots, **out_slots;
 	pthread_t thread;
 	int started;
+	int app_ready; /* the app's init succeeded: fini is owed */
 	uint16_t id;
 	int16_t cpu;
 };
@@ -623,6 +624,7 @@ int dist_create(struct dist **out, const struct dp_config *cfg, const struct app
 	for (uint16_t i = 0; i < d->n_workers; i++) {
 		if (d->app->init && (ret = d->app->init(&d->w[i].app, err, errlen)))
 			goto err;
+		d->w[i].app_ready = 1;
 	}
 	free(pools);
 	*out = d;
@@ -761,7 +763,7 @@ void dist_destroy(struct dist *d)
 	if (d->port_open)
 		io_port_close(&d->port);
 	for (uint16_t i = 0; d->w && i < d->n_workers; i++) {
-		if (d->app && d->app->fini)
+		if (d->w[i].app_ready && d->app->fini)
 			d->app->fini(&d->w[i].app);
 		worker_free(&d->w[i]);
 	}

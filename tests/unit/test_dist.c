@@ -1,6 +1,8 @@
 /* The distribution engine on the in-memory backend: conservation, flow affinity, overload,
  * a stalled worker, shutdown drain, per-reason parse drops, TX refusal, both modes. */
+#include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -461,10 +463,45 @@ static void t_create_rejects_unknown_app(void)
 	CHECK(strstr(err, "nope") != NULL);
 }
 
+/* An app whose set-up fails on worker 1: dist_create fails with the app's message, and only
+ * the worker whose init succeeded gets fini. */
+static int inits, finis;
+static int failing_init(struct app_ctx *ctx, char *err, size_t errlen)
+{
+	if (ctx->worker == 1) {
+		snprintf(err, errlen, "app: worker 1: no table");
+		return -ENOMEM;
+	}
+	inits++;
+	return 0;
+}
+static void counting_fini(struct app_ctx *ctx)
+{
+	finis++;
+}
+static const struct app_ops failing_app = {
+	.name = "failing", .init = failing_init, .fini = counting_fini, .process_burst = rec_process
+};
+
+static void t_create_app_init_failure_cleans_up(void)
+{
+	struct dp_config c;
+	struct dist *d = (struct dist *)1;
+	char err[256] = "";
+
+	inits = finis = 0;
+	mem_config(&c, DP_MODE_SW, 3, 1);
+	CHECK(dist_create(&d, &c, &failing_app, err, sizeof(err)) == -ENOMEM);
+	CHECK(d == NULL);
+	CHECK_STR(err, "app: worker 1: no table");
+	CHECK_EQ_U(inits, 1);
+	CHECK_EQ_U(finis, 1);
+}
+
 CHECK_MAIN("dist", TEST(t_sw_conservation_echo), TEST(t_sw_conservation_two_io_cores),
 	   TEST(t_sw_conservation_sink), TEST(t_rtc_conservation), TEST(t_sw_flow_affinity),
 	   TEST(t_rtc_flow_affinity), TEST(t_sw_overload_conservation),
 	   TEST(t_sw_stalled_worker_isolated), TEST(t_sw_shutdown_drains),
 	   TEST(t_sw2_shutdown_drains), TEST(t_rtc_shutdown_drains), TEST(t_parse_drops_named),
 	   TEST(t_sw_tx_port_full_counted), TEST(t_rtc_tx_port_full_counted), TEST(t_echo_reflects),
-	   TEST(t_create_rejects_unknown_app))
+	   TEST(t_create_rejects_unknown_app), TEST(t_create_app_init_failure_cleans_up))
