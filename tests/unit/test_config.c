@@ -71,6 +71,7 @@ static void test_defaults(void)
 	CHECK_EQ_U(c.port.mem.packets, 0);
 	CHECK_EQ_U(c.port.mem.flows, 1024);
 	CHECK_EQ_U(c.port.mem.size, 64);
+	CHECK_EQ_U(c.port.mem.rate, 0);
 	CHECK_EQ_U(c.workers, 1);
 	CHECK_EQ_U(c.io_cores, 1);
 	CHECK(c.cpus.io[0] == -1 && c.cpus.io[1] == -1);
@@ -103,7 +104,7 @@ static void test_defaults(void)
 static const char *const full_json =
 	"{'mode': 'sw',"
 	" 'port': {'backend': 'mem', 'iface': 'vale0:1', 'rx_slots': 2048, 'tx_slots': 512,"
-	"          'mem': {'packets': 1000000, 'flows': 4096, 'size': 128}},"
+	"          'mem': {'packets': 1000000, 'flows': 4096, 'size': 128, 'rate': 2500000}},"
 	" 'workers': 4, 'io_cores': 2, 'cpus': {'io': [0, 1], 'workers': [2, 3, 1023]},"
 	" 'burst': {'rx': 64, 'tx': 16}, 'rings': {'worker': 4096, 'overflow': 0},"
 	" 'rss': {'profile': 'mtcp', 'reta_size': 256}, 'mac': '0A:bb:cc:dd:ee:FF',"
@@ -128,6 +129,7 @@ static void test_every_field(void)
 	CHECK_EQ_U(c.port.mem.packets, 1000000);
 	CHECK_EQ_U(c.port.mem.flows, 4096);
 	CHECK_EQ_U(c.port.mem.size, 128);
+	CHECK_EQ_U(c.port.mem.rate, 2500000);
 	CHECK_EQ_U(c.workers, 4);
 	CHECK_EQ_U(c.io_cores, 2);
 	CHECK(c.cpus.io[0] == 0 && c.cpus.io[1] == 1);
@@ -378,6 +380,12 @@ static const struct bad bad_cases[] = {
 	  "port.mem.size: 59 is out of range (accepted: 60..2048)" },
 	{ "{'port': {'iface': 'eth0', 'mem': {'size': 2049}}}",
 	  "port.mem.size: 2049 is out of range (accepted: 60..2048)" },
+	{ "{'port': {'iface': 'eth0', 'mem': {'rate': -1}}}",
+	  "port.mem.rate: -1 is out of range (accepted: 0..1000000000)" },
+	{ "{'port': {'iface': 'eth0', 'mem': {'rate': 1000000001}}}",
+	  "port.mem.rate: 1000000001 is out of range (accepted: 0..1000000000)" },
+	{ "{'port': {'iface': 'eth0', 'mem': {'rate': 1.5}}}",
+	  "port.mem.rate: 1.5 is not an integer (accepted: 0..1000000000)" },
 	{ "{'port': {'iface': ''}}",
 	  "port.iface: \"\" is 0 characters long (accepted: 1..63 characters)" },
 	{ "{'port': {'iface': '" A64 "'}}",
