@@ -43,9 +43,8 @@ static void warn_cpu_sharing(const struct dp_config *cfg)
 
 	if (ncpu > 0 && threads > ncpu)
 		fprintf(stderr,
-			"vnfdp run: warning: %ld polling threads on %ld online CPUs: they will "
-			"share "
-			"CPUs; under load use fewer workers or more CPUs\n",
+			"vnfdp run: warning: %ld polling threads on %ld online CPUs: "
+			"they will share CPUs; under load use fewer workers or more CPUs\n",
 			threads, ncpu);
 }
 

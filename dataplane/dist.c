@@ -534,7 +534,8 @@ static int worker_setup_sw(struct dist *d, struct dist_worker *w)
 		w->ovf_cap = 0;
 	ring_init(&w->in, w->in_slots, ring_size);
 	ring_init(&w->out, w->out_slots, out_size);
-	d->in_flight_max += (uint64_t)ring_size + out_size + w->ovf_cap + d->cfg.rx_burst;
+	/* ring, output ring, overflow FIFO, stage (up to two bursts), pending (one burst) */
+	d->in_flight_max += (uint64_t)ring_size + out_size + w->ovf_cap + 3ull * d->cfg.rx_burst;
 	return 0;
 }
 

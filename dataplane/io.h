@@ -64,8 +64,6 @@ int io_mem_load_frames(struct io_port *port, const uint8_t *const *frames, const
 		       uint32_t count);
 /* Called for every transmitted frame (from the transmitting thread). */
 void io_mem_set_tx_hook(struct io_port *port, const struct io_mem_tx_hook *hook);
-/* Frames offered so far (received or missed), to compare with port.mem.packets. */
-uint64_t io_mem_generated(const struct io_port *port);
 /* Makes the port refuse every TX while on != 0 (to test tx_port_full). */
 void io_mem_set_tx_blocked(struct io_port *port, int on);
 

@@ -298,15 +298,6 @@ void io_mem_set_tx_hook(struct io_port *port, const struct io_mem_tx_hook *hook)
 	mp->hook = *hook;
 }
 
-uint64_t io_mem_generated(const struct io_port *port)
-{
-	const struct mem_port *mp = port->priv;
-	uint64_t g = 0;
-	for (uint16_t i = 0; i < port->nqueues; i++)
-		g += __atomic_load_n(&mp->q[i].generated, __ATOMIC_ACQUIRE);
-	return g;
-}
-
 static uint64_t mem_rx_missed(const struct io_port *port)
 {
 	const struct mem_port *mp = port->priv;

@@ -1,6 +1,5 @@
 #include <errno.h>
 #include <stdlib.h>
-#include <string.h>
 #include "pktbuf.h"
 
 int pktpool_create(struct pktpool *p, uint32_t n)
@@ -11,15 +10,15 @@ int pktpool_create(struct pktpool *p, uint32_t n)
 	p->mem = NULL;
 	p->stack = NULL;
 	p->ret_slots = NULL;
-	if (posix_memalign((void **)&p->mem, CACHE_LINE, (size_t)n * sizeof(*p->mem)))
+	/* Zeroing touches every page now: a page fault in the packet path stalls the RX thread
+	 * for microseconds, long enough for a burst to overrun a worker. */
+	p->mem = zalloc_aligned(n, sizeof(*p->mem));
+	if (!p->mem)
 		goto err_nomem;
 	p->stack = malloc((size_t)n * sizeof(*p->stack));
 	p->ret_slots = malloc((size_t)ring_size * sizeof(*p->ret_slots));
 	if (!p->stack || !p->ret_slots)
 		goto err_nomem;
-	/* Touch every page now: a page fault in the packet path stalls the RX thread for
-	 * microseconds, long enough for a burst to overrun a worker. */
-	memset(p->mem, 0, (size_t)n * sizeof(*p->mem));
 	ring_init(&p->ret, p->ret_slots, ring_size);
 	p->size = n;
 	p->n_free = n;
