@@ -8,20 +8,28 @@ O        ?= build
 CFLAGS   ?= -O2 -g
 override CFLAGS += -std=gnu11 -Wall -Wextra -Wshadow -Wno-unused-parameter -march=x86-64-v2 -mprfchw \
             -fno-strict-aliasing -D_GNU_SOURCE -Idataplane $(shell pkg-config --cflags json-c 2>/dev/null)
-override LDLIBS += $(shell pkg-config --libs json-c 2>/dev/null || echo -ljson-c) -lpthread -lm
+override LDLIBS += $(shell pkg-config --libs json-c 2>/dev/null || echo -ljson-c) \
+            $(shell pkg-config --libs libxdp libbpf 2>/dev/null || echo -lxdp -lbpf) -lpthread -lm
+# netmap's headers are not packaged: `make NETMAP_SRC=/path/to/netmap` builds the netmap backend
+# (into its own build directory, so objects built with and without it never mix).
+NETMAP_SRC ?=
+ifneq ($(NETMAP_SRC),)
+override CFLAGS += -DHAVE_NETMAP -I$(NETMAP_SRC)/sys
+O        := $(O)-netmap
+endif
 ifneq ($(WERROR),)
 override CFLAGS += -Werror
 endif
 ifneq ($(SAN),)
 override CFLAGS += -fsanitize=$(SAN) -fno-omit-frame-pointer -fno-sanitize-recover=all
 override LDFLAGS += -fsanitize=$(SAN)
-O        := build-$(subst $(comma),-,$(SAN))
+O        := build-$(subst $(comma),-,$(SAN))$(if $(NETMAP_SRC),-netmap)
 endif
 
 
 # Debian packages: build, test, benchmark.  One list; `make deps` installs what is missing.
-DEB_BUILD := build-essential pkg-config libck-dev libjson-c-dev
-DEB_TEST  := clang libclang-rt-14-dev python3
+DEB_BUILD := build-essential pkg-config libck-dev libjson-c-dev libxdp-dev libbpf-dev
+DEB_TEST  := clang libclang-rt-14-dev python3 iproute2 ethtool netsniff-ng
 DEB_BENCH := dpdk-dev valgrind
 DEBS      := $(DEB_BUILD) $(DEB_TEST)
 
@@ -33,10 +41,13 @@ UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 BENCH_SRC  := $(wildcard bench/*_bench.c)
 BENCH_BIN  := $(BENCH_SRC:bench/%.c=$(O)/bench/%)
+# Small helper programs of the network-namespace tests (receivers, counters).
+NETNS_SRC  := $(wildcard tests/netns/*.c)
+NETNS_BIN  := $(NETNS_SRC:tests/netns/%.c=$(O)/tests/netns/%)
 
 .PHONY: all deps deps-bench test test-tsan check fuzz fuzz-build bench demo fmt fmt-check clean install
 
-all: $(VNFDP) $(UNIT_BIN)
+all: $(VNFDP) $(UNIT_BIN) $(NETNS_BIN)
 
 deps:
 	@missing=""; for p in $(DEBS) $(EXTRA_DEBS); do \
@@ -66,6 +77,10 @@ $(VNFDP): $(O)/dataplane/main.o $(DP_LIB)
 $(O)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(DP_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(DP_LIB) $(LDLIBS)
+
+$(O)/tests/netns/%: tests/netns/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
 
 $(O)/bench/%: bench/%.c $(DP_LIB)
 	@mkdir -p $(dir $@)

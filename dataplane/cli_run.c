@@ -13,6 +13,7 @@
 #include "config.h"
 #include "ctl.h"
 #include "dist.h"
+#include "io.h"
 
 #define RUN_POLL_MS 50
 
@@ -126,6 +127,9 @@ int cli_run(int argc, char **argv)
 		fprintf(stderr, "vnfdp run: %s\n", err);
 		goto out;
 	}
+	io_port_describe(dist_port(d), err, sizeof(err));
+	fprintf(stderr, "vnfdp run: %s: %s; mode %s, %u worker%s, app %s\n", cfg.port.iface, err,
+		config_mode_name(cfg.mode), cfg.workers, cfg.workers == 1 ? "" : "s", cfg.app.name);
 	for (;;) {
 		struct pollfd p[2] = { { .fd = sfd, .events = POLLIN },
 				       { .fd = lfd, .events = POLLIN } };

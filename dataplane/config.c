@@ -42,6 +42,23 @@ static const char *const backend_names[] = {
 	[DP_BACKEND_NETMAP] = "netmap",
 };
 
+static const char *const xdp_attach_names[] = {
+	[DP_XDP_ATTACH_AUTO] = "auto",
+	[DP_XDP_ATTACH_NATIVE] = "native",
+	[DP_XDP_ATTACH_SKB] = "skb",
+};
+
+static const char *const xdp_bind_names[] = {
+	[DP_XDP_BIND_AUTO] = "auto",
+	[DP_XDP_BIND_COPY] = "copy",
+	[DP_XDP_BIND_ZEROCOPY] = "zerocopy",
+};
+
+static const char *const fanout_names[] = {
+	[DP_FANOUT_HASH] = "hash",
+	[DP_FANOUT_QM] = "qm",
+};
+
 /* Built-in applications, the one list "app.name" accepts.  An app that grows its own settings
  * adds its keys to app_keys and a parser for them here. */
 static const char *const app_names[] = {
@@ -53,7 +70,10 @@ static const char *const top_keys[] = {
 	"mode", "port", "workers", "io_cores", "cpus", "burst", "rings",
 	"rss",	"mac",	"addrs",   "arp",      "app",  "stats",
 };
-static const char *const port_keys[] = { "backend", "iface", "rx_slots", "tx_slots", "mem" };
+static const char *const port_keys[] = { "backend", "iface", "rx_slots", "tx_slots",
+					 "mem",	    "afxdp", "afpacket" };
+static const char *const afxdp_keys[] = { "attach", "bind", "queue" };
+static const char *const afpacket_keys[] = { "fanout" };
 static const char *const mem_keys[] = { "packets", "flows", "size", "rate" };
 static const char *const cpus_keys[] = { "io", "workers" };
 static const char *const burst_keys[] = { "rx", "tx" };
@@ -61,7 +81,7 @@ static const char *const rings_keys[] = { "worker", "overflow" };
 static const char *const rss_keys[] = { "profile", "key", "reta_size" };
 static const char *const arp_keys[] = { "ip", "mac" };
 static const char *const app_keys[] = { "name" };
-static const char *const stats_keys[] = { "socket" };
+static const char *const stats_keys[] = { "socket", "flows" };
 
 struct cfg_ctx {
 	struct dp_config *c;
@@ -81,6 +101,27 @@ const char *config_backend_name(enum dp_backend b)
 	if ((unsigned)b >= ARRAY_SIZE(backend_names))
 		return NULL;
 	return backend_names[b];
+}
+
+const char *config_xdp_attach_name(enum dp_xdp_attach a)
+{
+	if ((unsigned)a >= ARRAY_SIZE(xdp_attach_names))
+		return NULL;
+	return xdp_attach_names[a];
+}
+
+const char *config_xdp_bind_name(enum dp_xdp_bind b)
+{
+	if ((unsigned)b >= ARRAY_SIZE(xdp_bind_names))
+		return NULL;
+	return xdp_bind_names[b];
+}
+
+const char *config_fanout_name(enum dp_fanout f)
+{
+	if ((unsigned)f >= ARRAY_SIZE(fanout_names))
+		return NULL;
+	return fanout_names[f];
 }
 
 static void cfg_set_profile(struct dp_config *c, const struct rss_profile *p)
@@ -531,6 +572,51 @@ static int cfg_port_mem(struct cfg_ctx *x, const char *path, struct json_object 
 	return rc;
 }
 
+/* An optional enum member KEY of object OBJ at PARENT into *field. */
+static int cfg_enum_member(struct cfg_ctx *x, const char *parent, struct json_object *obj,
+			   const char *key, const char *const *names, size_t n, const char *what,
+			   size_t *field)
+{
+	char p[CFG_PATH_LEN];
+	struct json_object *v;
+
+	if (!cfg_has(obj, key, &v))
+		return 0;
+	return cfg_enum(x, cfg_path(p, parent, key), v, names, n, what, field);
+}
+
+static int cfg_port_afxdp(struct cfg_ctx *x, const char *path, struct json_object *v)
+{
+	size_t attach = x->c->port.afxdp.attach, bind = x->c->port.afxdp.bind;
+	int rc;
+
+	rc = cfg_object(x, path, v, afxdp_keys, ARRAY_SIZE(afxdp_keys));
+	if (!rc)
+		rc = cfg_enum_member(x, path, v, "attach", xdp_attach_names,
+				     ARRAY_SIZE(xdp_attach_names), "an XDP attach mode", &attach);
+	if (!rc)
+		rc = cfg_enum_member(x, path, v, "bind", xdp_bind_names, ARRAY_SIZE(xdp_bind_names),
+				     "an AF_XDP bind mode", &bind);
+	if (!rc)
+		rc = CFG_INT(x, path, v, "queue", 0, 4095, 0, x->c->port.afxdp.queue);
+	x->c->port.afxdp.attach = (enum dp_xdp_attach)attach;
+	x->c->port.afxdp.bind = (enum dp_xdp_bind)bind;
+	return rc;
+}
+
+static int cfg_port_afpacket(struct cfg_ctx *x, const char *path, struct json_object *v)
+{
+	size_t fanout = x->c->port.afpacket.fanout;
+	int rc;
+
+	rc = cfg_object(x, path, v, afpacket_keys, ARRAY_SIZE(afpacket_keys));
+	if (!rc)
+		rc = cfg_enum_member(x, path, v, "fanout", fanout_names, ARRAY_SIZE(fanout_names),
+				     "a fanout mode", &fanout);
+	x->c->port.afpacket.fanout = (enum dp_fanout)fanout;
+	return rc;
+}
+
 static int cfg_port(struct cfg_ctx *x, struct json_object *v)
 {
 	const char *path = "port";
@@ -559,6 +645,10 @@ static int cfg_port(struct cfg_ctx *x, struct json_object *v)
 		rc = CFG_INT(x, path, v, "tx_slots", 64, 16384, 1, x->c->port.tx_slots);
 	if (!rc && cfg_has(v, "mem", &m))
 		rc = cfg_port_mem(x, cfg_path(p, path, "mem"), m);
+	if (!rc && cfg_has(v, "afxdp", &m))
+		rc = cfg_port_afxdp(x, cfg_path(p, path, "afxdp"), m);
+	if (!rc && cfg_has(v, "afpacket", &m))
+		rc = cfg_port_afpacket(x, cfg_path(p, path, "afpacket"), m);
 	return rc;
 }
 
@@ -827,9 +917,11 @@ static int cfg_stats(struct cfg_ctx *x, struct json_object *v)
 	int rc;
 
 	rc = cfg_object(x, "stats", v, stats_keys, ARRAY_SIZE(stats_keys));
-	if (rc || !cfg_has(v, "socket", &m))
-		return rc;
-	return cfg_string_copy(x, "stats.socket", m, 0, DP_PATH_MAX - 1, x->c->stats.socket);
+	if (!rc && cfg_has(v, "socket", &m))
+		rc = cfg_string_copy(x, "stats.socket", m, 0, DP_PATH_MAX - 1, x->c->stats.socket);
+	if (!rc)
+		rc = CFG_INT(x, "stats", v, "flows", 0, 65536, 0, x->c->stats.flows);
+	return rc;
 }
 
 static int cfg_root(struct cfg_ctx *x, struct json_object *root)
@@ -1090,10 +1182,14 @@ char *config_to_json(const struct dp_config *c)
 	struct json_object *root, *port, *mem, *cpus, *sec, *arr;
 	const char *mode = config_mode_name(c->mode),
 		   *backend = config_backend_name(c->port.backend);
+	const char *xdp_attach = config_xdp_attach_name(c->port.afxdp.attach),
+		   *xdp_bind = config_xdp_bind_name(c->port.afxdp.bind),
+		   *fanout = config_fanout_name(c->port.afpacket.fanout);
 	const char *text;
 	char *res = NULL, buf[2 * RSS_KEY_MAX + 1];
 
-	if (!mode || !backend || c->rss.key_len > RSS_KEY_MAX || c->n_addrs > DP_ADDRS_MAX ||
+	if (!mode || !backend || !xdp_attach || !xdp_bind || !fanout ||
+	    c->rss.key_len > RSS_KEY_MAX || c->n_addrs > DP_ADDRS_MAX ||
 	    c->n_arp > DP_ARP_STATIC_MAX || c->workers > DP_WORKERS_MAX || c->io_cores > 2) {
 		errno = EINVAL;
 		goto out;
@@ -1116,6 +1212,12 @@ char *config_to_json(const struct dp_config *c)
 	out_put(&o, mem, "flows", out_int(c->port.mem.flows));
 	out_put(&o, mem, "size", out_int(c->port.mem.size));
 	out_put(&o, mem, "rate", out_int((int64_t)c->port.mem.rate));
+	sec = out_put(&o, port, "afxdp", json_object_new_object());
+	out_put(&o, sec, "attach", out_str(xdp_attach));
+	out_put(&o, sec, "bind", out_str(xdp_bind));
+	out_put(&o, sec, "queue", out_int(c->port.afxdp.queue));
+	sec = out_put(&o, port, "afpacket", json_object_new_object());
+	out_put(&o, sec, "fanout", out_str(fanout));
 	out_put(&o, root, "workers", out_int(c->workers));
 	out_put(&o, root, "io_cores", out_int(c->io_cores));
 	cpus = out_put(&o, root, "cpus", json_object_new_object());
@@ -1161,6 +1263,7 @@ char *config_to_json(const struct dp_config *c)
 	out_put(&o, sec, "name", out_str(c->app.name));
 	sec = out_put(&o, root, "stats", json_object_new_object());
 	out_put(&o, sec, "socket", out_str(c->stats.socket));
+	out_put(&o, sec, "flows", out_int(c->stats.flows));
 	if (o.failed) {
 		errno = ENOMEM;
 		goto put_root;

@@ -8,6 +8,11 @@
 
 enum dp_mode { DP_MODE_SW = 0, DP_MODE_VALE, DP_MODE_NIC };
 enum dp_backend { DP_BACKEND_MEM = 0, DP_BACKEND_AFPACKET, DP_BACKEND_AFXDP, DP_BACKEND_NETMAP };
+/* AF_XDP: how the XDP program attaches, and how sockets bind (auto tries the fast one first). */
+enum dp_xdp_attach { DP_XDP_ATTACH_AUTO = 0, DP_XDP_ATTACH_NATIVE, DP_XDP_ATTACH_SKB };
+enum dp_xdp_bind { DP_XDP_BIND_AUTO = 0, DP_XDP_BIND_COPY, DP_XDP_BIND_ZEROCOPY };
+/* AF_PACKET: how run-to-completion workers' sockets share the traffic (PACKET_FANOUT_*). */
+enum dp_fanout { DP_FANOUT_HASH = 0, DP_FANOUT_QM };
 
 #define DP_WORKERS_MAX	  64
 #define DP_ADDRS_MAX	  16
@@ -41,6 +46,14 @@ struct dp_config {
 		char iface[DP_IFNAME_MAX];   /* "port.iface": required */
 		uint32_t rx_slots, tx_slots; /* "port.rx_slots"/"tx_slots": 64..16384, pow2, 1024 */
 		struct dp_mem_gen mem;	     /* "port.mem": {packets, flows, size} */
+		struct {
+			enum dp_xdp_attach attach; /* "port.afxdp.attach": auto | native | skb */
+			enum dp_xdp_bind bind;	   /* "port.afxdp.bind": auto | copy | zerocopy */
+			uint16_t queue;		   /* "port.afxdp.queue": first NIC queue, 0 */
+		} afxdp;
+		struct {
+			enum dp_fanout fanout; /* "port.afpacket.fanout": hash | qm */
+		} afpacket;
 	} port;
 	uint16_t workers; /* 1..64, default 1 */
 	uint8_t io_cores; /* sw mode: 1 (RX+TX on one core) or 2; default 1 */
@@ -70,6 +83,7 @@ struct dp_config {
 	struct {
 		char socket[DP_PATH_MAX]; /* "stats.socket": unix socket for `vnfdp stats`; "" =
 					     none */
+		uint32_t flows; /* "stats.flows": flows (RSS hashes) tracked per worker, 0 = off */
 	} stats;
 };
 
@@ -90,5 +104,8 @@ char *config_to_json(const struct dp_config *c);
 /* "sw", "afpacket", ...; NULL for a value out of range. */
 const char *config_mode_name(enum dp_mode m);
 const char *config_backend_name(enum dp_backend b);
+const char *config_xdp_attach_name(enum dp_xdp_attach a);
+const char *config_xdp_bind_name(enum dp_xdp_bind b);
+const char *config_fanout_name(enum dp_fanout f);
 
 #endif

@@ -8,8 +8,16 @@ const struct io_ops *io_ops_for(enum dp_backend b)
 	switch (b) {
 	case DP_BACKEND_MEM:
 		return &io_mem_ops;
+	case DP_BACKEND_AFPACKET:
+		return &io_afpacket_ops;
+	case DP_BACKEND_AFXDP:
+		return &io_afxdp_ops;
+#ifdef HAVE_NETMAP
+	case DP_BACKEND_NETMAP:
+		return &io_netmap_ops;
+#endif
 	default:
-		return NULL; /* afpacket, afxdp, netmap arrive with their own issue */
+		return NULL;
 	}
 }
 
@@ -24,8 +32,14 @@ int io_port_open(struct io_port *port, const struct dp_config *cfg, uint16_t nqu
 	port->priv = NULL;
 	port->queues = NULL;
 	if (!port->ops) {
-		snprintf(err, errlen, "%s: backend %s is not available in this build",
-			 cfg->port.iface, config_backend_name(cfg->port.backend));
+		if (cfg->port.backend == DP_BACKEND_NETMAP)
+			snprintf(err, errlen,
+				 "%s: this vnfdp was built without netmap (rebuild with make "
+				 "NETMAP_SRC=/path/to/netmap)",
+				 cfg->port.iface);
+		else
+			snprintf(err, errlen, "%s: backend %s is not available in this build",
+				 cfg->port.iface, config_backend_name(cfg->port.backend));
 		return -ENOTSUP;
 	}
 	port->queues = zalloc_aligned(nqueues, sizeof(*port->queues));
@@ -59,4 +73,13 @@ uint64_t io_port_rx_missed(const struct io_port *port)
 	if (!port->ops || !port->queues || !port->ops->rx_missed)
 		return 0;
 	return port->ops->rx_missed(port);
+}
+
+void io_port_describe(const struct io_port *port, char *buf, size_t len)
+{
+	const char *how = port->ops && port->ops->describe ? port->ops->describe(port) : NULL;
+
+	snprintf(buf, len, "%s%s%s%s, %u queue%s", port->ops ? port->ops->name : "none",
+		 how ? " (" : "", how ? how : "", how ? ")" : "", port->nqueues,
+		 port->nqueues == 1 ? "" : "s");
 }

@@ -32,6 +32,8 @@ struct io_ops {
 	void (*close)(struct io_port *port);
 	/* Optional: frames the port lost before the dataplane received them (a NIC's imissed). */
 	uint64_t (*rx_missed)(const struct io_port *port);
+	/* Optional: how the port ended up set up ("XDP native, copy mode"), for the log. */
+	const char *(*describe)(const struct io_port *port);
 };
 
 struct io_port {
@@ -51,8 +53,15 @@ int io_port_open(struct io_port *port, const struct dp_config *cfg, uint16_t nqu
 void io_port_close(struct io_port *port);
 /* Frames lost at the port because the dataplane fell behind; 0 if the backend cannot tell. */
 uint64_t io_port_rx_missed(const struct io_port *port);
+/* "afxdp (XDP native, copy mode), 2 queues" */
+void io_port_describe(const struct io_port *port, char *buf, size_t len);
 
 extern const struct io_ops io_mem_ops;
+extern const struct io_ops io_afpacket_ops;
+extern const struct io_ops io_afxdp_ops;
+#ifdef HAVE_NETMAP
+extern const struct io_ops io_netmap_ops;
+#endif
 
 /* In-memory backend extras for tests and benchmarks. */
 struct io_mem_tx_hook {

@@ -93,6 +93,11 @@ static void test_defaults(void)
 	CHECK_EQ_U(c.n_arp, 0);
 	CHECK_STR(c.app.name, "echo");
 	CHECK_STR(c.stats.socket, "");
+	CHECK_EQ_U(c.stats.flows, 0);
+	CHECK(c.port.afxdp.attach == DP_XDP_ATTACH_AUTO);
+	CHECK(c.port.afxdp.bind == DP_XDP_BIND_AUTO);
+	CHECK_EQ_U(c.port.afxdp.queue, 0);
+	CHECK(c.port.afpacket.fanout == DP_FANOUT_HASH);
 
 	/* config_set_defaults and a minimal file differ only in the required field. */
 	config_set_defaults(&d);
@@ -104,14 +109,16 @@ static void test_defaults(void)
 static const char *const full_json =
 	"{'mode': 'sw',"
 	" 'port': {'backend': 'mem', 'iface': 'vale0:1', 'rx_slots': 2048, 'tx_slots': 512,"
-	"          'mem': {'packets': 1000000, 'flows': 4096, 'size': 128, 'rate': 2500000}},"
+	"          'mem': {'packets': 1000000, 'flows': 4096, 'size': 128, 'rate': 2500000},"
+	"          'afxdp': {'attach': 'skb', 'bind': 'zerocopy', 'queue': 3},"
+	"          'afpacket': {'fanout': 'qm'}},"
 	" 'workers': 4, 'io_cores': 2, 'cpus': {'io': [0, 1], 'workers': [2, 3, 1023]},"
 	" 'burst': {'rx': 64, 'tx': 16}, 'rings': {'worker': 4096, 'overflow': 0},"
 	" 'rss': {'profile': 'mtcp', 'reta_size': 256}, 'mac': '0A:bb:cc:dd:ee:FF',"
 	" 'addrs': ['10.0.0.2/24', '192.168.1.1/32'],"
 	" 'arp': [{'ip': '10.0.0.1', 'mac': '02:00:00:00:00:02'},"
 	"         {'mac': '02:00:00:00:00:03', 'ip': '10.0.0.3'}],"
-	" 'app': {'name': 'sink'}, 'stats': {'socket': '/run/vnfdp.sock'}}";
+	" 'app': {'name': 'sink'}, 'stats': {'socket': '/run/vnfdp.sock', 'flows': 4096}}";
 
 static void test_every_field(void)
 {
@@ -130,6 +137,10 @@ static void test_every_field(void)
 	CHECK_EQ_U(c.port.mem.flows, 4096);
 	CHECK_EQ_U(c.port.mem.size, 128);
 	CHECK_EQ_U(c.port.mem.rate, 2500000);
+	CHECK(c.port.afxdp.attach == DP_XDP_ATTACH_SKB);
+	CHECK(c.port.afxdp.bind == DP_XDP_BIND_ZEROCOPY);
+	CHECK_EQ_U(c.port.afxdp.queue, 3);
+	CHECK(c.port.afpacket.fanout == DP_FANOUT_QM);
 	CHECK_EQ_U(c.workers, 4);
 	CHECK_EQ_U(c.io_cores, 2);
 	CHECK(c.cpus.io[0] == 0 && c.cpus.io[1] == 1);
@@ -160,6 +171,7 @@ static void test_every_field(void)
 	CHECK(memcmp(c.arp[1].mac, "\x02\x00\x00\x00\x00\x03", 6) == 0);
 	CHECK_STR(c.app.name, "sink");
 	CHECK_STR(c.stats.socket, "/run/vnfdp.sock");
+	CHECK_EQ_U(c.stats.flows, 4096);
 }
 
 static void test_modes_and_backends(void)
@@ -288,7 +300,24 @@ static const struct bad bad_cases[] = {
 				      "io_cores, cpus, burst, rings, rss, "
 				      "mac, addrs, arp, app, stats)" },
 	{ "{'port': {'iface': 'eth0', 'speed': 1}}",
-	  "port: unknown key \"speed\" (accepted: backend, iface, rx_slots, tx_slots, mem)" },
+	  "port: unknown key \"speed\" (accepted: backend, iface, rx_slots, tx_slots, mem, afxdp, "
+	  "afpacket)" },
+	{ "{'port': {'iface': 'eth0', 'afxdp': {'mode': 'skb'}}}",
+	  "port.afxdp: unknown key \"mode\" (accepted: attach, bind, queue)" },
+	{ "{'port': {'iface': 'eth0', 'afxdp': {'attach': 'hw'}}}",
+	  "port.afxdp.attach: \"hw\" is not an XDP attach mode (accepted: auto, native, skb)" },
+	{ "{'port': {'iface': 'eth0', 'afxdp': {'bind': 'zc'}}}",
+	  "port.afxdp.bind: \"zc\" is not an AF_XDP bind mode (accepted: auto, copy, zerocopy)" },
+	{ "{'port': {'iface': 'eth0', 'afxdp': {'queue': 4096}}}",
+	  "port.afxdp.queue: 4096 is out of range (accepted: 0..4095)" },
+	{ "{'port': {'iface': 'eth0', 'afxdp': []}}", "port.afxdp: expected an object, got array" },
+	{ "{'port': {'iface': 'eth0', 'afpacket': {'fanout': 'lb'}}}",
+	  "port.afpacket.fanout: \"lb\" is not a fanout mode (accepted: hash, qm)" },
+	{ "{'port': {'iface': 'eth0', 'afpacket': {'group': 1}}}",
+	  "port.afpacket: unknown key \"group\" (accepted: fanout)" },
+	{ "{" PORT ", 'stats': {'flows': 65537}}",
+	  "stats.flows: 65537 is out of range (accepted: 0..65536)" },
+	{ "{" PORT ", 'stats': {'flows': '10'}}", "stats.flows: expected an integer, got string" },
 	{ "{'port': {'iface': 'eth0', 'mem': {'pkts': 1}}}",
 	  "port.mem: unknown key \"pkts\" (accepted: packets, flows, size, rate)" },
 	{ "{" PORT ", 'cpus': {'rx': [0]}}", "cpus: unknown key \"rx\" (accepted: io, workers)" },
@@ -301,7 +330,8 @@ static const struct bad bad_cases[] = {
 	  "arp[0]: unknown key \"dev\" (accepted: ip, mac)" },
 	{ "{" PORT ", 'app': {'name': 'echo', 'port': 7}}",
 	  "app: unknown key \"port\" (accepted: name)" },
-	{ "{" PORT ", 'stats': {'path': '/x'}}", "stats: unknown key \"path\" (accepted: socket)" },
+	{ "{" PORT ", 'stats': {'path': '/x'}}",
+	  "stats: unknown key \"path\" (accepted: socket, flows)" },
 	{ "{" PORT ", 'Workers': 2}", "unknown key \"Workers\" (accepted: mode, port, workers, "
 				      "io_cores, cpus, burst, rings, rss, "
 				      "mac, addrs, arp, app, stats)" },
