@@ -7,6 +7,7 @@
 #include <time.h>
 #include <x86intrin.h>
 #include "dist.h"
+#include "flowtrack.h"
 #include "pkt.h"
 #include "rss.h"
 
@@ -38,8 +39,9 @@ struct dist_worker {
 	struct pkt **pending __cache_aligned; /* sw: processed, not yet taken by `out` */
 	uint16_t n_pending;
 	struct app_ctx app;
-	struct pktpool pool; /* rtc: this worker's receive pool */
-	struct io_queue *q;  /* rtc: this worker's queue pair */
+	struct pktpool pool;	/* rtc: this worker's receive pool */
+	struct io_queue *q;	/* rtc: this worker's queue pair */
+	struct flowtrack flows; /* stats.flows: packets per flow hash; max 0 = off */
 
 	/* Set up before start, read-only after. */
 	struct dist *d;
@@ -157,10 +159,25 @@ static void prefetch_burst(struct pkt *const *pkts, uint16_t n)
 }
 
 /* Runs the app on parsed packets and counts the verdicts on the worker. */
+/* Before the app runs: it may rewrite the addresses the flow is known by. */
+static void worker_track_flows(struct dist_worker *w, struct pkt **pkts, uint16_t n)
+{
+	for (uint16_t i = 0; i < n; i++) {
+		struct pkt *p = pkts[i];
+		if (p->meta.l3 != PKT_L3_IPV4 && p->meta.l3 != PKT_L3_IPV6)
+			continue;
+		/* sw mode hashed on the RX thread; in rtc mode the port spread the flows. */
+		flowtrack_add(&w->flows,
+			      w->d->sw ? p->hash : rss_hash_frame(&w->d->rss, p->data, &p->meta));
+	}
+}
+
 static void worker_run_app(struct dist_worker *w, struct pkt **pkts, uint16_t n)
 {
 	uint16_t consumed = 0, dropped = 0;
 
+	if (unlikely(w->flows.max))
+		worker_track_flows(w, pkts, n);
 	w->d->app->process_burst(&w->app, pkts, n);
 	for (uint16_t i = 0; i < n; i++) {
 		consumed += pkts[i]->verdict == PKT_VERDICT_CONSUMED;
@@ -547,6 +564,7 @@ static void worker_free(struct dist_worker *w)
 	free(w->ovf);
 	free(w->pending);
 	pktpool_destroy(&w->pool);
+	flowtrack_free(&w->flows);
 }
 
 int dist_create(struct dist **out, const struct dp_config *cfg, const struct app_ops *app,
@@ -597,6 +615,8 @@ int dist_create(struct dist **out, const struct dp_config *cfg, const struct app
 		w->cpu = cfg->cpus.workers[i];
 		w->app.cfg = &d->cfg;
 		w->app.worker = i;
+		if (cfg->stats.flows && flowtrack_init(&w->flows, cfg->stats.flows))
+			goto err_nomem;
 		if (d->sw) {
 			if (worker_setup_sw(d, w))
 				goto err_nomem;
@@ -783,6 +803,18 @@ static void copy_outcomes(struct stats_thread *t, const struct dp_counters *c)
 		t->drops[r] = ctr_load(&c->drops[r]);
 }
 
+/* Frames taken from the port so far: the RX thread's in sw mode, the workers' in rtc mode. */
+static uint64_t dist_rx_total(struct dist *d)
+{
+	uint64_t rx = 0;
+
+	for (int i = 0; i < d->n_io; i++)
+		rx += ctr_load(&d->io[i].ctr.rx);
+	for (uint16_t i = 0; !d->sw && i < d->n_workers; i++)
+		rx += ctr_load(&d->w[i].ctr.rx);
+	return rx;
+}
+
 void dist_snapshot(struct dist *d, struct stats_snapshot *s)
 {
 	struct timespec now;
@@ -796,7 +828,11 @@ void dist_snapshot(struct dist *d, struct stats_snapshot *s)
 	s->uptime_s = (double)(now.tv_sec - d->started_at.tv_sec) +
 		      (double)(now.tv_nsec - d->started_at.tv_nsec) / 1e9;
 	/* Outcomes first, later stages before earlier ones (TX, workers, RX), then every rx:
-	 * a packet is never seen leaving before it was seen arriving, so in_flight >= 0. */
+	 * a packet is never seen leaving before it was seen arriving, so in_flight >= 0.  The
+	 * receives read before the outcomes bound it from above: had this thread been descheduled
+	 * between the two reads, the later rx alone would count packets that arrived and left in
+	 * the gap as in flight. */
+	s->rx_before = dist_rx_total(d);
 	for (int i = d->n_io - 1; i >= 0; i--) {
 		struct stats_thread *t = &s->t[n++];
 		snprintf(t->role, sizeof(t->role), "%s", d->io[i].role);
@@ -811,6 +847,9 @@ void dist_snapshot(struct dist *d, struct stats_snapshot *s)
 		t->id = (int16_t)i;
 		t->cpu = w->cpu;
 		copy_outcomes(t, &w->ctr);
+		/* The table has one writer and no lock: read it only once the worker stopped. */
+		if (s->final && w->flows.max)
+			t->flows = &w->flows;
 		if (d->sw) {
 			t->ring = ring_count(&w->in);
 			t->overflow = __atomic_load_n(&w->ovf_count, __ATOMIC_ACQUIRE);

@@ -1,4 +1,5 @@
 #include <json-c/json.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "stats.h"
@@ -20,8 +21,13 @@ void stats_finish(struct stats_snapshot *s)
 	s->in_flight = (int64_t)(s->rx - s->tx - s->consumed - s->drops_total);
 	if (s->final)
 		s->conserved = s->in_flight == 0;
-	else
-		s->conserved = s->in_flight >= 0 && (uint64_t)s->in_flight <= s->in_flight_max;
+	else {
+		/* The true in-flight count at the moment the outcomes were read lies between what
+		 * the receives read before and after them say. */
+		uint64_t rx_before = s->rx_before ? MIN(s->rx_before, s->rx) : s->rx;
+		int64_t low = s->in_flight - (int64_t)(s->rx - rx_before);
+		s->conserved = s->in_flight >= 0 && (low < 0 || (uint64_t)low <= s->in_flight_max);
+	}
 }
 
 static json_object *drops_object(const uint64_t *drops, int only_nonzero)
@@ -32,6 +38,21 @@ static json_object *drops_object(const uint64_t *drops, int only_nonzero)
 			json_object_object_add(o, drop_reason_name(r),
 					       json_object_new_uint64(drops[r]));
 	return o;
+}
+
+static void add_flows(json_object *o, const struct flowtrack *f)
+{
+	json_object *flows = json_object_new_object();
+	char key[16];
+
+	for (uint32_t i = 0; i <= f->mask; i++) {
+		if (!f->count[i])
+			continue;
+		snprintf(key, sizeof(key), "0x%08x", f->key[i]);
+		json_object_object_add(flows, key, json_object_new_uint64(f->count[i]));
+	}
+	json_object_object_add(o, "flows", flows);
+	json_object_object_add(o, "flows_untracked", json_object_new_uint64(f->untracked));
 }
 
 char *stats_to_json(const struct stats_snapshot *s, int pretty)
@@ -68,6 +89,8 @@ char *stats_to_json(const struct stats_snapshot *s, int pretty)
 			json_object_object_add(o, "consumed", json_object_new_uint64(t->consumed));
 			json_object_object_add(o, "ring", json_object_new_uint64(t->ring));
 			json_object_object_add(o, "overflow", json_object_new_uint64(t->overflow));
+			if (t->flows)
+				add_flows(o, t->flows);
 		}
 		json_object_object_add(o, "drops", drops_object(t->drops, 1));
 		json_object_array_add(is_worker ? workers : io, o);

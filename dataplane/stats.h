@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include "common.h"
 #include "drop.h"
+#include "flowtrack.h"
 
 struct dp_counters {
 	uint64_t rx;	   /* frames taken from the port */
@@ -33,8 +34,9 @@ struct stats_thread {
 	int16_t id;   /* worker index, -1 for I/O threads */
 	int16_t cpu;  /* pinned CPU or -1 */
 	uint64_t rx, tx, handled, consumed;
-	uint64_t ring;	   /* packets waiting in this worker's input ring */
-	uint64_t overflow; /* packets waiting in this worker's overflow queue */
+	uint64_t ring;		       /* packets waiting in this worker's input ring */
+	uint64_t overflow;	       /* packets waiting in this worker's overflow queue */
+	const struct flowtrack *flows; /* final snapshot with stats.flows: the worker's flows */
 	uint64_t drops[DROP_MAX];
 };
 
@@ -45,6 +47,7 @@ struct stats_snapshot {
 	int64_t in_flight;	/* rx - tx - consumed - drops */
 	uint64_t in_flight_max; /* what the rings, queues and buffers can hold */
 	uint64_t rx_missed;	/* lost at the port before rx (a NIC's imissed): outside the sum */
+	uint64_t rx_before;	/* live snapshots: rx read before the outcomes (0 = same as rx) */
 	int conserved;
 	int final; /* taken after the engine stopped: in_flight must be 0 */
 	double uptime_s;

@@ -8,6 +8,8 @@
 #include <time.h>
 #include "check.h"
 #include "dist.h"
+#include "flowtrack.h"
+#include "stats.h"
 #include "rss.h"
 
 #if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
@@ -115,15 +117,38 @@ static void rec_reset(void)
 	app_verdict = PKT_VERDICT_CONSUMED;
 }
 
-/* The queue the default RSS profile gives the generator's flow f among n workers. */
-static uint16_t flow_queue(const struct dp_config *c, unsigned f, uint16_t n)
+/* The RSS hash of the generator's flow f, and the queue it gives the flow among n workers. */
+static uint32_t flow_hash(const struct dp_config *c, unsigned f, uint16_t n, uint16_t *queue)
 {
 	static struct rss r;
 	uint8_t addrs[8] = { 10, 0, 0, (uint8_t)(1 + f % 250), 10, 1, 0, 1 };
 	uint8_t ports[4] = { (uint8_t)((1024 + f) >> 8), (uint8_t)(1024 + f), 0, 9 };
 	rss_init(&r, c->rss.key, c->rss.key_len);
 	rss_reta_set_equal(&r, c->rss.reta_size, n);
-	return rss_queue_of(&r, rss_hash_ipv4(&r, addrs, ports));
+	uint32_t h = rss_hash_ipv4(&r, addrs, ports);
+	*queue = rss_queue_of(&r, h);
+	return h;
+}
+
+static uint16_t flow_queue(const struct dp_config *c, unsigned f, uint16_t n)
+{
+	uint16_t q;
+	flow_hash(c, f, n, &q);
+	return q;
+}
+
+/* Packets the final statistics' flow table of worker w holds for hash h. */
+static uint64_t tracked(const struct stats_snapshot *s, int w, uint32_t h)
+{
+	for (uint16_t i = 0; i < s->n_threads; i++) {
+		const struct flowtrack *t = s->t[i].flows;
+		if (strcmp(s->t[i].role, "worker") || s->t[i].id != w || !t)
+			continue;
+		for (uint32_t k = 0; k <= t->mask; k++)
+			if (t->count[k] && t->key[k] == h)
+				return t->count[k];
+	}
+	return 0;
 }
 
 /* ---- tests ----------------------------------------------------------------------------- */
@@ -182,6 +207,7 @@ static void affinity_case(enum dp_mode mode, uint16_t workers)
 	rec_reset();
 	mem_config(&c, mode, workers, packets);
 	c.overflow = 65536; /* no drops: every packet must be seen */
+	c.stats.flows = FLOWS;
 	CHECK(dist_create(&d, &c, &rec_app, err, sizeof(err)) == 0);
 	CHECK(dist_start(d, err, sizeof(err)) == 0);
 	CHECK(run_to_completion(d, packets, &s) == 0);
@@ -198,6 +224,26 @@ static void affinity_case(enum dp_mode mode, uint16_t workers)
 	}
 	CHECK_EQ_U(split, 0); /* every flow reached exactly one worker */
 	CHECK_EQ_U(wrong, 0); /* and it is the one RSS names */
+
+	/* The statistics' flow tables tell the same story: each hash's packets under the worker
+	 * RSS names, and under no other.  Flows may share a hash (the symmetric key hashes the
+	 * XOR of the tuple's 16-bit words), so expect 64 packets per flow with that hash. */
+	static uint32_t hash[FLOWS];
+	static uint16_t queue[FLOWS];
+	unsigned misplaced = 0;
+	for (unsigned f = 0; f < FLOWS; f++)
+		hash[f] = flow_hash(&c, f, workers, &queue[f]);
+	for (unsigned f = 0; f < FLOWS; f++) {
+		uint64_t expect = 0;
+		for (unsigned g = 0; g < FLOWS; g++)
+			expect += hash[g] == hash[f] ? 64 : 0;
+		for (uint16_t w = 0; w < workers; w++)
+			misplaced += tracked(&s, w, hash[f]) != (w == queue[f] ? expect : 0);
+	}
+	CHECK_EQ_U(misplaced, 0);
+	char *json = stats_to_json(&s, 0);
+	CHECK(json && strstr(json, "\"flows_untracked\":0"));
+	free(json);
 	for (uint16_t w = 0; w < workers; w++)
 		CHECK(worker_packets(&s, w) > 0);
 	dist_destroy(d);
@@ -239,6 +285,12 @@ static void t_sw_overload_conservation(void)
 	while (dist_offered(d) < packets && now_s() - t0 < 60) {
 		dist_snapshot(d, &s);
 		live++;
+		if (!s.conserved || s.in_flight < 0)
+			fprintf(stderr,
+				"BAD in_flight=%ld max=%lu rx=%lu tx=%lu cons=%lu drops=%lu\n",
+				(long)s.in_flight, (unsigned long)s.in_flight_max,
+				(unsigned long)s.rx, (unsigned long)s.tx, (unsigned long)s.consumed,
+				(unsigned long)s.drops_total);
 		bad_live += !s.conserved || s.in_flight < 0;
 		sleep_ms(2);
 	}
@@ -498,10 +550,30 @@ static void t_create_app_init_failure_cleans_up(void)
 	CHECK_EQ_U(finis, 1);
 }
 
+static void t_flowtrack_full_counts_untracked(void)
+{
+	struct flowtrack t;
+
+	CHECK(flowtrack_init(&t, 0) == -EINVAL);
+	CHECK(flowtrack_init(&t, 65537) == -EINVAL);
+	CHECK(flowtrack_init(&t, 3) == 0);
+	for (uint32_t h = 0; h < 5; h++)
+		for (uint32_t k = 0; k <= h; k++)
+			flowtrack_add(&t, h * 0x10000u); /* same low bits: collisions on purpose */
+	CHECK_EQ_U(t.n, 3);
+	CHECK_EQ_U(t.untracked, 4 + 5); /* flows 3 and 4 found the table full */
+	uint64_t sum = 0;
+	for (uint32_t k = 0; k <= t.mask; k++)
+		sum += t.count[k];
+	CHECK_EQ_U(sum, 1 + 2 + 3);
+	flowtrack_free(&t);
+}
+
 CHECK_MAIN("dist", TEST(t_sw_conservation_echo), TEST(t_sw_conservation_two_io_cores),
 	   TEST(t_sw_conservation_sink), TEST(t_rtc_conservation), TEST(t_sw_flow_affinity),
 	   TEST(t_rtc_flow_affinity), TEST(t_sw_overload_conservation),
 	   TEST(t_sw_stalled_worker_isolated), TEST(t_sw_shutdown_drains),
 	   TEST(t_sw2_shutdown_drains), TEST(t_rtc_shutdown_drains), TEST(t_parse_drops_named),
 	   TEST(t_sw_tx_port_full_counted), TEST(t_rtc_tx_port_full_counted), TEST(t_echo_reflects),
-	   TEST(t_create_rejects_unknown_app), TEST(t_create_app_init_failure_cleans_up))
+	   TEST(t_create_rejects_unknown_app), TEST(t_create_app_init_failure_cleans_up),
+	   TEST(t_flowtrack_full_counts_untracked))
