@@ -218,9 +218,13 @@ static int xsk_load_prog(struct xsk_port *xp, const struct io_iface *ifc,
 					 ifc->name, strerror(-ret));
 				return ret;
 			}
-			snprintf(err, errlen, "%s: XDP is not supported in %s mode (driver %s): %s",
+			snprintf(err, errlen, "%s: cannot attach XDP in %s mode%s%s%s: %s%s",
 				 ifc->name, modes[m] == XDP_MODE_NATIVE ? "native" : "skb",
-				 ifc->driver[0] ? ifc->driver : "unknown", strerror(-ret));
+				 ifc->driver[0] ? " (driver " : "", ifc->driver,
+				 ifc->driver[0] ? ")" : "", strerror(-ret),
+				 modes[m] == XDP_MODE_NATIVE && n_modes == 1
+					 ? "; port.afxdp.attach \"skb\" works on every interface"
+					 : "");
 		}
 	}
 	return ret;
@@ -277,9 +281,17 @@ static int xsk_queue_open(struct xsk_queue *xq, const struct io_iface *ifc,
 		xq->xsk = NULL;
 	}
 	if (ret) {
+		int zc_only = n_binds == 1 && binds[0] == XDP_ZEROCOPY;
 		snprintf(what, sizeof(what), "cannot bind an AF_XDP socket to queue %u%s", queue_id,
-			 n_binds == 1 && binds[0] == XDP_ZEROCOPY ? " in zero-copy mode" : "");
+			 zc_only ? " in zero-copy mode" : "");
 		io_iface_errno_msg(ifc->name, what, -ret, err, errlen);
+		if (zc_only && ret == -EOPNOTSUPP) {
+			size_t used = strlen(err);
+			snprintf(err + used, errlen - used,
+				 " (the driver%s%s has no zero-copy AF_XDP; use port.afxdp.bind "
+				 "\"auto\" or \"copy\")",
+				 ifc->driver[0] ? " " : "", ifc->driver);
+		}
 		return ret;
 	}
 	xq->fd = xsk_socket__fd(xq->xsk);

@@ -82,8 +82,11 @@ out:
 void io_iface_errno_msg(const char *name, const char *what, int e, char *err, size_t errlen)
 {
 	if (e == EPERM || e == EACCES)
-		snprintf(err, errlen, "%s: %s: permission denied (needs root or CAP_NET_RAW%s)",
-			 name, what, strstr(what, "XDP") ? ", CAP_BPF and CAP_NET_ADMIN" : "");
+		snprintf(err, errlen, "%s: %s: permission denied (%s)", name, what,
+			 strstr(what, "XDP")
+				 ? "AF_XDP needs root, or CAP_NET_ADMIN, CAP_NET_RAW and "
+				   "CAP_BPF"
+				 : "AF_PACKET needs root or CAP_NET_RAW");
 	else
 		snprintf(err, errlen, "%s: %s: %s", name, what, strerror(e));
 }
