@@ -15,7 +15,7 @@ override LDLIBS += $(shell pkg-config --libs json-c 2>/dev/null || echo -ljson-c
 NETMAP_SRC ?=
 ifneq ($(NETMAP_SRC),)
 override CFLAGS += -DHAVE_NETMAP -I$(NETMAP_SRC)/sys
-O        := $(O)-netmap
+override O := $(O)-netmap
 endif
 ifneq ($(WERROR),)
 override CFLAGS += -Werror
@@ -23,7 +23,7 @@ endif
 ifneq ($(SAN),)
 override CFLAGS += -fsanitize=$(SAN) -fno-omit-frame-pointer -fno-sanitize-recover=all
 override LDFLAGS += -fsanitize=$(SAN)
-O        := build-$(subst $(comma),-,$(SAN))$(if $(NETMAP_SRC),-netmap)
+override O := build-$(subst $(comma),-,$(SAN))$(if $(NETMAP_SRC),-netmap)
 endif
 
 
