@@ -54,7 +54,7 @@ struct xsk_port {
 	int ifindex;
 	struct xdp_state state;
 	int state_held;
-	char desc[64];
+	char desc[96];
 };
 
 static uint16_t xsk_rx_burst(struct io_queue *q, struct pkt **pkts, uint16_t n)
@@ -315,6 +315,20 @@ static int xsk_queue_open(struct xsk_queue *xq, const struct io_iface *ifc,
 	return 0;
 }
 
+/* Whether libxdp attached through its dispatcher (it falls back to a plain program when the
+ * kernel or the sandbox refuses the dispatcher, or no bpffs can be used). */
+static int xsk_has_dispatcher(int ifindex)
+{
+	struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(ifindex);
+	int yes;
+
+	if (!mp || libxdp_get_error(mp))
+		return 0;
+	yes = !xdp_multiprog__is_legacy(mp);
+	xdp_multiprog__close(mp);
+	return yes;
+}
+
 /* Whether the bound socket ended up in zero-copy mode. */
 static int xsk_is_zerocopy(int fd)
 {
@@ -396,8 +410,9 @@ static int xsk_open(struct io_port *port, const struct dp_config *cfg, char *err
 		port->queues[i].tx_burst = xsk_tx_burst;
 		port->queues[i].priv = &xp->q[i];
 	}
-	snprintf(xp->desc, sizeof(xp->desc), "XDP %s, %s",
+	snprintf(xp->desc, sizeof(xp->desc), "XDP %s%s, %s",
 		 xp->attached == XDP_MODE_NATIVE ? "native" : "skb",
+		 xsk_has_dispatcher(xp->ifindex) ? "" : " without libxdp's dispatcher",
 		 xsk_is_zerocopy(xp->q[0].fd) ? "zero-copy" : "copy mode");
 	return 0;
 err:

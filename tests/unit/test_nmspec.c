@@ -23,8 +23,8 @@ static const struct good good_cases[] = {
 	{ "vale0:x}1", "vale0:x}1", -1, 0, 0, 0, 0 },
 	{ "vale0:dp@conf:rings=2", "vale0:dp", -1, 2, 2, 0, 0 },
 	{ "vale0:dp@conf:slots=4096", "vale0:dp", -1, 0, 0, 4096, 4096 },
-	{ "vale1:q@conf:tx-rings=1,rx-rings=4,tx-slots=512,rx-slots=2048", "vale1:q", -1, 1, 4,
-	  512, 2048 },
+	{ "vale1:q@conf:tx-rings=1,rx-rings=4,tx-slots=512,rx-slots=2048", "vale1:q", -1, 1, 4, 512,
+	  2048 },
 	{ "netmap:eth1-3@conf:rx_slots=256", "eth1", 3, 0, 0, 0, 256 },
 };
 
