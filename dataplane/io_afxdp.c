@@ -316,17 +316,16 @@ static int xsk_queue_open(struct xsk_queue *xq, const struct io_iface *ifc,
 }
 
 /* Whether libxdp attached through its dispatcher (it falls back to a plain program when the
- * kernel or the sandbox refuses the dispatcher, or no bpffs can be used). */
-static int xsk_has_dispatcher(int ifindex)
+ * kernel or the sandbox refuses the dispatcher, or no bpffs can be used): then the program the
+ * interface runs is not ours. */
+static int xsk_has_dispatcher(const struct xsk_port *xp)
 {
-	struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(ifindex);
-	int yes;
+	int flags = xp->attached == XDP_MODE_NATIVE ? XDP_FLAGS_DRV_MODE : XDP_FLAGS_SKB_MODE;
+	__u32 id = 0;
 
-	if (!mp || libxdp_get_error(mp))
+	if (bpf_xdp_query_id(xp->ifindex, flags, &id))
 		return 0;
-	yes = !xdp_multiprog__is_legacy(mp);
-	xdp_multiprog__close(mp);
-	return yes;
+	return id && id != xdp_program__id(xp->prog);
 }
 
 /* Whether the bound socket ended up in zero-copy mode. */
@@ -410,10 +409,11 @@ static int xsk_open(struct io_port *port, const struct dp_config *cfg, char *err
 		port->queues[i].tx_burst = xsk_tx_burst;
 		port->queues[i].priv = &xp->q[i];
 	}
-	snprintf(xp->desc, sizeof(xp->desc), "XDP %s%s, %s",
+	snprintf(xp->desc, sizeof(xp->desc), "XDP %s%s, %s%s",
 		 xp->attached == XDP_MODE_NATIVE ? "native" : "skb",
-		 xsk_has_dispatcher(xp->ifindex) ? "" : " without libxdp's dispatcher",
-		 xsk_is_zerocopy(xp->q[0].fd) ? "zero-copy" : "copy mode");
+		 xsk_has_dispatcher(xp) ? "" : " without libxdp's dispatcher",
+		 xsk_is_zerocopy(xp->q[0].fd) ? "zero-copy" : "copy mode",
+		 xp->state.stale_prog ? "; detached the program a crashed run left" : "");
 	return 0;
 err:
 	xsk_close(port);

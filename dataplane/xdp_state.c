@@ -9,31 +9,45 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 #include <linux/magic.h>
+#include <linux/if_link.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
 #include "xdp_state.h"
 
 #define BPFFS_DIR "/sys/fs/bpf"
 
-/* Detaches program prog_id from ifindex if it is still there, alone or inside a dispatcher. */
-static void xdp_detach_stale(int ifindex, uint32_t prog_id)
+/* Detaches program prog_id from ifindex if it is still there: attached directly (libxdp without
+ * its dispatcher), or as one program inside libxdp's dispatcher. */
+static int xdp_detach_stale(int ifindex, uint32_t prog_id)
 {
-	struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(ifindex);
+	static const int modes[] = { XDP_FLAGS_DRV_MODE, XDP_FLAGS_SKB_MODE };
+	struct xdp_multiprog *mp;
 	struct xdp_program *p = NULL;
 
-	if (libxdp_get_error(mp) || !mp)
-		return;
-	if (xdp_multiprog__is_legacy(mp)) {
-		p = xdp_multiprog__main_prog(mp);
-		if (p && xdp_program__id(p) != prog_id)
-			p = NULL;
-	} else {
-		while ((p = xdp_multiprog__next_prog(p, mp)))
-			if (xdp_program__id(p) == prog_id)
-				break;
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		__u32 id = 0;
+
+		if (bpf_xdp_query_id(ifindex, modes[i], &id) || id != prog_id)
+			continue;
+		/* Replace-if-still-ours, so a program someone attached meanwhile stays. */
+		int fd = bpf_prog_get_fd_by_id(prog_id);
+		LIBBPF_OPTS(bpf_xdp_attach_opts, opts, .old_prog_fd = fd);
+		int ret = fd < 0 ? -errno
+				 : bpf_xdp_detach(ifindex, modes[i] | XDP_FLAGS_REPLACE, &opts);
+		if (fd >= 0)
+			close(fd);
+		return ret == 0;
 	}
-	if (p)
-		(void)xdp_program__detach(p, ifindex, xdp_multiprog__attach_mode(mp), 0);
+	mp = xdp_multiprog__get_from_ifindex(ifindex);
+	if (!mp || libxdp_get_error(mp))
+		return 0;
+	while ((p = xdp_multiprog__next_prog(p, mp)))
+		if (xdp_program__id(p) == prog_id)
+			break;
+	int done = p && xdp_program__detach(p, ifindex, xdp_multiprog__attach_mode(mp), 0) == 0;
 	xdp_multiprog__close(mp);
+	return done;
 }
 
 int xdp_state_acquire(struct xdp_state *s, const struct io_iface *ifc, char *err, size_t errlen)
@@ -45,6 +59,7 @@ int xdp_state_acquire(struct xdp_state *s, const struct io_iface *ifc, char *err
 
 	s->fd = -1;
 	s->ifindex = ifc->ifindex;
+	s->stale_prog = 0;
 	/* ifindexes repeat across network namespaces: the namespace is part of the name. */
 	if (stat("/proc/self/ns/net", &ns) < 0)
 		ns.st_ino = 0;
@@ -77,8 +92,7 @@ int xdp_state_acquire(struct xdp_state *s, const struct io_iface *ifc, char *err
 		return ret;
 	}
 	/* Unlocked but not empty: the previous run died without detaching its program. */
-	if (prog)
-		xdp_detach_stale(ifc->ifindex, (uint32_t)prog);
+	s->stale_prog = prog && xdp_detach_stale(ifc->ifindex, (uint32_t)prog) ? (uint32_t)prog : 0;
 	if (ftruncate(s->fd, 0) < 0) {
 		ret = -errno;
 		io_iface_errno_msg(ifc->name, "cannot reset the XDP state file", errno, err,

@@ -15,6 +15,7 @@ struct xdp_state {
 	char path[128];
 	int fd;
 	int ifindex;
+	uint32_t stale_prog; /* id of the program a crashed run left and acquire detached, or 0 */
 };
 
 /* Locks the interface's state file; detaches the program a crashed run left attached.  Fails
