@@ -115,15 +115,22 @@ int cli_run(int argc, char **argv)
 		fprintf(stderr, "vnfdp run: signalfd: %s\n", strerror(errno));
 		goto out;
 	}
+	/* The port first: a run refused for its interface must not touch the statistics socket
+	 * of the dataplane that holds it. */
+	if (dist_create(&d, &cfg, NULL, err, sizeof(err))) {
+		fprintf(stderr, "vnfdp run: %s\n", err);
+		goto out;
+	}
 	if (cfg.stats.socket[0]) {
 		lfd = ctl_listen(cfg.stats.socket);
 		if (lfd < 0) {
 			fprintf(stderr, "vnfdp run: stats.socket: %s: %s\n", cfg.stats.socket,
-				strerror(-lfd));
+				lfd == -EADDRINUSE ? "another vnfdp is serving statistics there"
+						   : strerror(-lfd));
 			goto out;
 		}
 	}
-	if (dist_create(&d, &cfg, NULL, err, sizeof(err)) || dist_start(d, err, sizeof(err))) {
+	if (dist_start(d, err, sizeof(err))) {
 		fprintf(stderr, "vnfdp run: %s\n", err);
 		goto out;
 	}

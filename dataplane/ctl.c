@@ -26,6 +26,15 @@ int ctl_listen(const char *path)
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -errno;
+	/* Replace only a stale socket: one that a live dataplane answers on stays its own. */
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0 || errno == EAGAIN) {
+		close(fd);
+		return -EADDRINUSE;
+	}
+	close(fd);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
 	unlink(path);
 	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) || listen(fd, 8)) {
 		ret = -errno;

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: unit binaries, CLI tests, the fuzz smoke run.  Ends with "N passed, N failed".
+# Runs every test: unit binaries, CLI tests, the fuzz smoke run, the network-namespace tests.
+# Ends with "N passed, N failed".
 # Env: O (build dir), SAN (sanitizers in use), TESTS (only these unit binaries), CI.
 set -u
 cd "$(dirname "$0")/.."
@@ -37,18 +38,26 @@ for bin in "$O"/tests/test_*; do
 	count_unit "$bin"
 done
 
-# CLI and fuzz-smoke tests are scripts that print "ok   name" / "FAIL name" lines.
+# CLI, fuzz-smoke and network-namespace tests are scripts that print "ok   name" / "FAIL name"
+# lines (the netns ones print "skip netns (needs root)" without root).  A script that hangs is
+# stopped (SIGTERM: its trap removes what it made) and fails.
+count_script() { # script
+	local t=$1 out p f
+	echo "== $t"
+	out=$(O="$O" SAN="${SAN:-}" timeout -k 10 300 bash "$t" 2>&1 ||
+		[ $? -ne 124 ] || echo "FAIL $t (timed out after 300 s)")
+	printf '%s\n' "$out"
+	p=$(printf '%s\n' "$out" | grep -c '^ok ')
+	f=$(printf '%s\n' "$out" | grep -c '^FAIL ')
+	passed=$((passed + p))
+	failed=$((failed + f))
+	[ "$f" -eq 0 ] || failures+=("$t")
+}
+
 if [ -z "${TESTS:-}" ]; then
-	for t in tests/cli/*.sh; do
-		[ -f "$t" ] || continue
-		echo "== $t"
-		out=$(O="$O" SAN="${SAN:-}" bash "$t" 2>&1)
-		printf '%s\n' "$out"
-		p=$(printf '%s\n' "$out" | grep -c '^ok ')
-		f=$(printf '%s\n' "$out" | grep -c '^FAIL ')
-		passed=$((passed + p))
-		failed=$((failed + f))
-		[ "$f" -eq 0 ] || failures+=("$t")
+	for t in tests/cli/*.sh tests/netns/*.sh; do
+		case "$t" in */lib.sh) continue ;; esac
+		[ -f "$t" ] && count_script "$t"
 	done
 fi
 

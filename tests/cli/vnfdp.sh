@@ -130,6 +130,17 @@ EOF
 	fi
 	"$VNFDP" stats --socket "$sock" --pretty >"$tmp/pretty.out" 2>&1
 	if [ $? -eq 0 ] && [ "$(wc -l <"$tmp/pretty.out")" -gt 5 ]; then ok "stats_pretty_$sig"; else fail "stats_pretty_$sig"; fi
+	if [ "$sig" = TERM ]; then
+		# A second run on the same socket is refused and leaves the first one's socket alone.
+		"$VNFDP" run "$tmp/live.json" >/dev/null 2>"$tmp/second.err"
+		rc=$?
+		if [ $rc -eq 1 ] && grep -q "stats.socket: $sock: another vnfdp is serving statistics there" "$tmp/second.err" &&
+			"$VNFDP" stats --socket "$sock" >/dev/null 2>&1; then
+			ok "stats_socket_kept_for_live_run"
+		else
+			fail "stats_socket_kept_for_live_run" "exit $rc" "$(cat "$tmp/second.err")"
+		fi
+	fi
 	start=$(date +%s%N)
 	kill -"$sig" "$pid"
 	wait "$pid"
