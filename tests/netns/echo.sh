@@ -55,13 +55,8 @@ EOF
 	ns_bg gen "$UDP_COUNT" -i "$IF_A" -m "$MAGIC" -r "$t/ready" >"$t/count.json" \
 		2>"$t/count.err"
 	upid=$NS_LAST_PID
-	ns_bg dut "$VNFDP" run "$t/dp.json" >"$t/dp.out" 2>"$t/dp.err"
-	pid=$NS_LAST_PID
-	if ! ns_wait_file "$t/ready" || ! ns_wait_vnfdp "$pid" "$sock"; then
-		fail "$name.start" "$(cat "$t/dp.err" "$t/count.err" 2>/dev/null | head -5)"
-		ns_teardown
-		return
-	fi
+	ns_start_vnfdp "$name.start" "$t/dp.json" "$t/dp.out" "$t/dp.err" "$sock" "$t/ready" || return
+	pid=$NS_DP_PID
 	ok "$name.start"
 	ns_counters "$t/k0.json"
 

@@ -40,13 +40,8 @@ EOF
 	ns_trafgen_cfg "$t/tg.cfg" "$FLOWS" 64
 
 	# 1. start, send, kill -9 once frames flow
-	ns_bg dut "$VNFDP" run "$t/dp.json" >"$t/dp1.out" 2>"$t/dp1.err"
-	pid=$NS_LAST_PID
-	if ! ns_wait_vnfdp "$pid" "$sock"; then
-		fail "$name.first_start" "$(tail -5 "$t/dp1.err")"
-		ns_teardown
-		return
-	fi
+	ns_start_vnfdp "$name.first_start" "$t/dp.json" "$t/dp1.out" "$t/dp1.err" "$sock" || return
+	pid=$NS_DP_PID
 	# a second dataplane on the same interface is refused while the first one lives
 	ns_in_dut "$VNFDP" run "$t/dp.json" >"$t/busy.out" 2>"$t/busy.err"
 	rc=$?
@@ -91,13 +86,8 @@ EOF
 	# 2. the next run starts, echoes and accounts for everything
 	ns_bg gen "$UDP_COUNT" -i "$IF_A" -m "$MAGIC" -r "$t/ready" >"$t/count.json" 2>"$t/count.err"
 	upid=$NS_LAST_PID
-	ns_bg dut "$VNFDP" run "$t/dp.json" >"$t/dp2.out" 2>"$t/dp2.err"
-	pid=$NS_LAST_PID
-	if ! ns_wait_file "$t/ready" || ! ns_wait_vnfdp "$pid" "$sock"; then
-		fail "$name.restart" "$(tail -5 "$t/dp2.err" "$t/count.err")"
-		ns_teardown
-		return
-	fi
+	ns_start_vnfdp "$name.restart" "$t/dp.json" "$t/dp2.out" "$t/dp2.err" "$sock" "$t/ready" || return
+	pid=$NS_DP_PID
 	ok "$name.restart"
 	ns_counters "$t/k0.json"
 	ns_trafgen "$t/sent" "$t/tg.cfg" "$PACKETS" -q -t 10us

@@ -342,6 +342,21 @@ ns_wait_file() {
 	return 1
 }
 
+# ns_start_vnfdp CHECK CONFIG OUT ERR SOCKET [READY]: starts vnfdp in dut on CONFIG (stdout to
+# OUT, stderr to ERR) and waits until it answers on SOCKET, and READY exists when given (the
+# counter's ready file).  Sets NS_DP_PID.  On failure: FAIL CHECK with ERR's last lines,
+# teardown, return 1.
+ns_start_vnfdp() {
+	local check=$1 cfg=$2 out=$3 err=$4 sock=$5 ready=${6:-}
+	ns_bg dut "$VNFDP" run "$cfg" >"$out" 2>"$err"
+	NS_DP_PID=$NS_LAST_PID
+	if { [ -n "$ready" ] && ! ns_wait_file "$ready"; } || ! ns_wait_vnfdp "$NS_DP_PID" "$sock"; then
+		fail "$check" "$(tail -5 "$err" 2>/dev/null)"
+		ns_teardown
+		return 1
+	fi
+}
+
 # ns_wait_vnfdp PID SOCKET [SECONDS]: waits until vnfdp answers on its statistics socket;
 # fails early when it exits.
 ns_wait_vnfdp() {

@@ -29,13 +29,8 @@ stop_case() {
  "app": {"name": "echo"}, "stats": {"socket": "$sock"}}
 EOF
 	ns_trafgen_cfg "$t/tg.cfg" 1024 64
-	ns_bg dut "$VNFDP" run "$t/dp.json" >"$t/dp.out" 2>"$t/dp.err"
-	pid=$NS_LAST_PID
-	if ! ns_wait_vnfdp "$pid" "$sock"; then
-		fail "$name.start" "$(tail -5 "$t/dp.err")"
-		ns_teardown
-		return
-	fi
+	ns_start_vnfdp "$name.start" "$t/dp.json" "$t/dp.out" "$t/dp.err" "$sock" || return
+	pid=$NS_DP_PID
 	ns_bg gen trafgen -o "$IF_A" -i "$t/tg.cfg" -n 200000 -P 1 -q -t 10us >/dev/null 2>&1
 	tpid=$NS_LAST_PID
 	for ((i = 0; i < 100; i++)); do # until frames flow
