@@ -89,39 +89,34 @@ struct cfg_ctx {
 	size_t errlen;
 };
 
+static const char *cfg_enum_name(const char *const *names, size_t n, unsigned v)
+{
+	return v < n ? names[v] : NULL;
+}
+
 const char *config_mode_name(enum dp_mode m)
 {
-	if ((unsigned)m >= ARRAY_SIZE(mode_names))
-		return NULL;
-	return mode_names[m];
+	return cfg_enum_name(mode_names, ARRAY_SIZE(mode_names), (unsigned)m);
 }
 
 const char *config_backend_name(enum dp_backend b)
 {
-	if ((unsigned)b >= ARRAY_SIZE(backend_names))
-		return NULL;
-	return backend_names[b];
+	return cfg_enum_name(backend_names, ARRAY_SIZE(backend_names), (unsigned)b);
 }
 
 const char *config_xdp_attach_name(enum dp_xdp_attach a)
 {
-	if ((unsigned)a >= ARRAY_SIZE(xdp_attach_names))
-		return NULL;
-	return xdp_attach_names[a];
+	return cfg_enum_name(xdp_attach_names, ARRAY_SIZE(xdp_attach_names), (unsigned)a);
 }
 
 const char *config_xdp_bind_name(enum dp_xdp_bind b)
 {
-	if ((unsigned)b >= ARRAY_SIZE(xdp_bind_names))
-		return NULL;
-	return xdp_bind_names[b];
+	return cfg_enum_name(xdp_bind_names, ARRAY_SIZE(xdp_bind_names), (unsigned)b);
 }
 
 const char *config_fanout_name(enum dp_fanout f)
 {
-	if ((unsigned)f >= ARRAY_SIZE(fanout_names))
-		return NULL;
-	return fanout_names[f];
+	return cfg_enum_name(fanout_names, ARRAY_SIZE(fanout_names), (unsigned)f);
 }
 
 static void cfg_set_profile(struct dp_config *c, const struct rss_profile *p)
