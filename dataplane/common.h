@@ -14,14 +14,19 @@
 #define MIN(a, b)	((a) < (b) ? (a) : (b))
 #define MAX(a, b)	((a) > (b) ? (a) : (b))
 
+/* One unaligned load and a byte swap (movbe or rol/bswap), not a load and shift per byte. */
 static inline uint16_t load_be16(const uint8_t *p)
 {
-	return (uint16_t)(p[0] << 8 | p[1]);
+	uint16_t v;
+	memcpy(&v, p, sizeof(v));
+	return __builtin_bswap16(v);
 }
 
 static inline uint32_t load_be32(const uint8_t *p)
 {
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+	uint32_t v;
+	memcpy(&v, p, sizeof(v));
+	return __builtin_bswap32(v);
 }
 
 /* Zeroed memory for structures with cache-aligned members (calloc only aligns to 16). */
