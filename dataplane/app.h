@@ -28,5 +28,10 @@ const struct app_ops *app_find(const char *name);
 
 extern const struct app_ops app_echo_ops;
 extern const struct app_ops app_sink_ops;
+extern const struct app_ops app_udp_echo_ops;
+
+/* Swaps source and destination at L2, L3 and L4 (checksums stay valid: a ones' complement sum
+ * does not depend on the order of its words) and sets the verdict to TX. */
+void app_reflect(struct pkt *p);
 
 #endif

@@ -64,6 +64,7 @@ static const char *const fanout_names[] = {
 static const char *const app_names[] = {
 	"echo",
 	"sink",
+	"udp-echo",
 };
 
 static const char *const top_keys[] = {
@@ -80,7 +81,7 @@ static const char *const burst_keys[] = { "rx", "tx" };
 static const char *const rings_keys[] = { "worker", "overflow" };
 static const char *const rss_keys[] = { "profile", "key", "reta_size" };
 static const char *const arp_keys[] = { "ip", "mac" };
-static const char *const app_keys[] = { "name" };
+static const char *const app_keys[] = { "name", "port" };
 static const char *const stats_keys[] = { "socket", "flows" };
 
 struct cfg_ctx {
@@ -158,6 +159,7 @@ void config_set_defaults(struct dp_config *c)
 	else
 		c->rss.reta_size = CFG_RETA_DEFAULT;
 	snprintf(c->app.name, sizeof(c->app.name), "%s", app_names[0]);
+	c->app.port = 7;
 }
 
 /* ---- error messages ---- */
@@ -898,11 +900,13 @@ static int cfg_app(struct cfg_ctx *x, struct json_object *v)
 	int rc;
 
 	rc = cfg_object(x, "app", v, app_keys, ARRAY_SIZE(app_keys));
-	if (rc || !cfg_has(v, "name", &m))
-		return rc;
-	rc = cfg_enum(x, "app.name", m, app_names, ARRAY_SIZE(app_names), "an app", &idx);
+	if (!rc && cfg_has(v, "name", &m)) {
+		rc = cfg_enum(x, "app.name", m, app_names, ARRAY_SIZE(app_names), "an app", &idx);
+		if (!rc)
+			snprintf(x->c->app.name, sizeof(x->c->app.name), "%s", app_names[idx]);
+	}
 	if (!rc)
-		snprintf(x->c->app.name, sizeof(x->c->app.name), "%s", app_names[idx]);
+		rc = CFG_INT(x, "app", v, "port", 1, 65535, 0, x->c->app.port);
 	return rc;
 }
 
@@ -1256,6 +1260,7 @@ char *config_to_json(const struct dp_config *c)
 	}
 	sec = out_put(&o, root, "app", json_object_new_object());
 	out_put(&o, sec, "name", out_str(c->app.name));
+	out_put(&o, sec, "port", out_int(c->app.port));
 	sec = out_put(&o, root, "stats", json_object_new_object());
 	out_put(&o, sec, "socket", out_str(c->stats.socket));
 	out_put(&o, sec, "flows", out_int(c->stats.flows));

@@ -78,7 +78,8 @@ struct dp_config {
 	struct dp_arp_entry arp[DP_ARP_STATIC_MAX]; /* "arp": [{"ip": "...", "mac": "..."}] */
 	uint16_t n_arp;
 	struct {
-		char name[DP_APP_NAME_MAX]; /* "app.name": echo | sink; default echo */
+		char name[DP_APP_NAME_MAX]; /* "app.name": echo | sink | udp-echo; default echo */
+		uint16_t port;		    /* "app.port": udp-echo's UDP port, 1..65535, 7 */
 	} app;
 	struct {
 		char socket[DP_PATH_MAX]; /* "stats.socket": unix socket for `vnfdp stats`; "" =

@@ -8,6 +8,7 @@
 #include <x86intrin.h>
 #include "dist.h"
 #include "flowtrack.h"
+#include "icmp.h"
 #include "pkt.h"
 #include "rss.h"
 
@@ -172,14 +173,46 @@ static void worker_track_flows(struct dist_worker *w, struct pkt **pkts, uint16_
 	}
 }
 
+/* Frames for the dataplane itself (ICMP echo requests to our addresses) are answered here and
+ * never reach the app.  They move behind the app's frames; returns how many remain for it. */
+static uint16_t worker_local_stage(struct dist_worker *w, struct pkt **pkts, uint16_t n)
+{
+	const struct dp_config *c = &w->d->cfg;
+	struct pkt *local[n];
+	uint16_t k = 0, m = 0, bad = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct pkt *p = pkts[i];
+		enum icmp_result r = ICMP_NOT_OURS;
+
+		if (p->meta.l4_proto == 1 && p->meta.l3 == PKT_L3_IPV4)
+			r = icmp_echo_reply(p->data, &p->meta, c->addrs, c->n_addrs);
+		if (likely(r == ICMP_NOT_OURS)) {
+			pkts[k++] = p;
+			continue;
+		}
+		p->verdict = r == ICMP_REPLIED ? PKT_VERDICT_TX : PKT_VERDICT_DROP;
+		bad += r == ICMP_BAD;
+		local[m++] = p;
+	}
+	if (m)
+		memcpy(pkts + k, local, m * sizeof(*local));
+	if (bad)
+		ctr_add(&w->ctr.drops[DROP_ICMP_UNANSWERED], bad);
+	return k;
+}
+
 static void worker_run_app(struct dist_worker *w, struct pkt **pkts, uint16_t n)
 {
-	uint16_t consumed = 0, dropped = 0;
+	uint16_t consumed = 0, dropped = 0, k = n;
 
 	if (unlikely(w->flows.max))
 		worker_track_flows(w, pkts, n);
-	w->d->app->process_burst(&w->app, pkts, n);
-	for (uint16_t i = 0; i < n; i++) {
+	if (w->d->cfg.n_addrs)
+		k = worker_local_stage(w, pkts, n);
+	if (k)
+		w->d->app->process_burst(&w->app, pkts, k);
+	for (uint16_t i = 0; i < k; i++) {
 		consumed += pkts[i]->verdict == PKT_VERDICT_CONSUMED;
 		dropped += pkts[i]->verdict == PKT_VERDICT_DROP;
 	}

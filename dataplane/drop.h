@@ -29,6 +29,7 @@
 	X(TX_RING_FULL, "tx_ring_full")		    /* worker -> TX ring full at shutdown */       \
 	X(TX_PORT_FULL, "tx_port_full")		    /* backend refused the frame after retries */  \
 	X(APP_DROP, "app_drop")			    /* the app chose to drop */                    \
+	X(ICMP_UNANSWERED, "icmp_unanswered")	    /* echo request to us we must not answer */    \
 	X(SHUTDOWN_TIMEOUT, "shutdown_timeout") /* still queued when the drain deadline passed */
 
 // clang-format on

@@ -12,7 +12,7 @@ static inline void swap_bytes(uint8_t *a, uint8_t *b, size_t n)
 	memcpy(b, t, n);
 }
 
-static void echo_reflect(struct pkt *p)
+void app_reflect(struct pkt *p)
 {
 	uint8_t *f = p->data;
 	const struct pkt_meta *m = &p->meta;
@@ -43,7 +43,7 @@ static void echo_reflect(struct pkt *p)
 static void echo_process_burst(struct app_ctx *ctx, struct pkt **pkts, uint16_t n)
 {
 	for (uint16_t i = 0; i < n; i++)
-		echo_reflect(pkts[i]);
+		app_reflect(pkts[i]);
 }
 
 const struct app_ops app_echo_ops = {

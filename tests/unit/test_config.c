@@ -92,6 +92,7 @@ static void test_defaults(void)
 	CHECK_EQ_U(c.n_addrs, 0);
 	CHECK_EQ_U(c.n_arp, 0);
 	CHECK_STR(c.app.name, "echo");
+	CHECK_EQ_U(c.app.port, 7);
 	CHECK_STR(c.stats.socket, "");
 	CHECK_EQ_U(c.stats.flows, 0);
 	CHECK(c.port.afxdp.attach == DP_XDP_ATTACH_AUTO);
@@ -118,7 +119,8 @@ static const char *const full_json =
 	" 'addrs': ['10.0.0.2/24', '192.168.1.1/32'],"
 	" 'arp': [{'ip': '10.0.0.1', 'mac': '02:00:00:00:00:02'},"
 	"         {'mac': '02:00:00:00:00:03', 'ip': '10.0.0.3'}],"
-	" 'app': {'name': 'sink'}, 'stats': {'socket': '/run/vnfdp.sock', 'flows': 4096}}";
+	" 'app': {'name': 'udp-echo', 'port': 5001},"
+	" 'stats': {'socket': '/run/vnfdp.sock', 'flows': 4096}}";
 
 static void test_every_field(void)
 {
@@ -169,7 +171,8 @@ static void test_every_field(void)
 	CHECK(memcmp(c.arp[0].mac, "\x02\x00\x00\x00\x00\x02", 6) == 0);
 	CHECK(memcmp(c.arp[1].ip, "\x0a\x00\x00\x03", 4) == 0);
 	CHECK(memcmp(c.arp[1].mac, "\x02\x00\x00\x00\x00\x03", 6) == 0);
-	CHECK_STR(c.app.name, "sink");
+	CHECK_STR(c.app.name, "udp-echo");
+	CHECK_EQ_U(c.app.port, 5001);
 	CHECK_STR(c.stats.socket, "/run/vnfdp.sock");
 	CHECK_EQ_U(c.stats.flows, 4096);
 }
@@ -328,8 +331,12 @@ static const struct bad bad_cases[] = {
 	  "rss: unknown key \"hash\" (accepted: profile, key, reta_size)" },
 	{ "{" PORT ", 'arp': [{'ip': '10.0.0.1', 'mac': '02:00:00:00:00:01', 'dev': 'x'}]}",
 	  "arp[0]: unknown key \"dev\" (accepted: ip, mac)" },
-	{ "{" PORT ", 'app': {'name': 'echo', 'port': 7}}",
-	  "app: unknown key \"port\" (accepted: name)" },
+	{ "{" PORT ", 'app': {'name': 'echo', 'prot': 7}}",
+	  "app: unknown key \"prot\" (accepted: name, port)" },
+	{ "{" PORT ", 'app': {'name': 'udp-echo', 'port': 0}}",
+	  "app.port: 0 is out of range (accepted: 1..65535)" },
+	{ "{" PORT ", 'app': {'name': 'udp-echo', 'port': 65536}}",
+	  "app.port: 65536 is out of range (accepted: 1..65535)" },
 	{ "{" PORT ", 'stats': {'path': '/x'}}",
 	  "stats: unknown key \"path\" (accepted: socket, flows)" },
 	{ "{" PORT ", 'Workers': 2}", "unknown key \"Workers\" (accepted: mode, port, workers, "
@@ -458,7 +465,7 @@ static const struct bad bad_cases[] = {
 	{ "{" PORT ", 'rss': {'profile': 'toeplitz'}}",
 	  "rss.profile: \"toeplitz\" is not an RSS profile (accepted: default, ms, mtcp)" },
 	{ "{" PORT ", 'app': {'name': 'nginx'}}",
-	  "app.name: \"nginx\" is not an app (accepted: echo, sink)" },
+	  "app.name: \"nginx\" is not an app (accepted: echo, sink, udp-echo)" },
 
 	/* RSS key */
 	{ "{" PORT ", 'rss': {'profile': 'ms', 'key': '" KEY40 "'}}",

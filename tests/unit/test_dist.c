@@ -8,6 +8,7 @@
 #include <time.h>
 #include "check.h"
 #include "dist.h"
+#include "csum.h"
 #include "flowtrack.h"
 #include "stats.h"
 #include "rss.h"
@@ -502,6 +503,96 @@ static void t_echo_reflects(void)
 	dist_destroy(d);
 }
 
+/* ---- the dataplane's own addresses: ICMP echo answered before the app; udp-echo ------ */
+
+static uint8_t local_frames[5][64];
+static uint16_t local_tx_kind[8]; /* per transmitted frame: IP protocol << 8 | ICMP type */
+static unsigned local_n_tx;
+
+static void capture_kind(void *arg, uint16_t q, const struct pkt *p)
+{
+	if (local_n_tx < 8)
+		local_tx_kind[local_n_tx++] = (uint16_t)(p->data[23] << 8 | p->data[34]);
+}
+
+/* 64-byte IPv4 frame 10.0.0.1 -> 10.1.0.x: ICMP echo request (proto 1) or UDP (17) to dport. */
+static void local_frame(uint8_t *f, uint8_t proto, uint8_t dst_last, uint16_t dport)
+{
+	uint8_t *ip = f + 14, *l4 = ip + 20;
+
+	memset(f, 0, 64);
+	memcpy(f, "\x02\0\0\0\0\x01\x02\0\0\0\0\x02\x08\x00", 14);
+	ip[0] = 0x45;
+	store_be16(ip + 2, 50);
+	ip[8] = 64;
+	ip[9] = proto;
+	memcpy(ip + 12, "\x0a\0\0\x01\x0a\x01\0", 7);
+	ip[19] = dst_last;
+	store_be16(ip + 10, csum_fold(csum_add(0, ip, 20)));
+	if (proto == 1) {
+		l4[0] = 8;
+		store_be16(l4 + 2, csum_fold(csum_add(0, l4, 30)));
+	} else {
+		store_be16(l4, 5555);
+		store_be16(l4 + 2, dport);
+		store_be16(l4 + 4, 30);
+	}
+}
+
+static void local_case(enum dp_mode mode)
+{
+	const uint8_t *frames[5];
+	uint16_t lens[5];
+	struct dp_config c;
+	struct stats_snapshot s;
+	struct dist *d;
+	struct io_mem_tx_hook hook = { capture_kind, NULL };
+	char err[256];
+
+	local_frame(local_frames[0], 1, 1, 0);	 /* ping to us: answered */
+	local_frame(local_frames[1], 17, 1, 9);	 /* udp-echo's port: echoed */
+	local_frame(local_frames[2], 17, 1, 10); /* another port: app_drop */
+	local_frame(local_frames[3], 1, 9, 0);	 /* ping to someone else: the app drops it */
+	local_frame(local_frames[4], 1, 1, 0);
+	local_frames[4][14 + 20 + 2] ^= 0xff; /* ping to us, bad checksum: icmp_unanswered */
+	for (int i = 0; i < 5; i++) {
+		frames[i] = local_frames[i];
+		lens[i] = 64;
+	}
+	local_n_tx = 0;
+	mem_config(&c, mode, 1, 5);
+	strcpy(c.app.name, "udp-echo");
+	c.app.port = 9;
+	c.n_addrs = 1;
+	memcpy(c.addrs[0].ip, "\x0a\x01\0\x01", 4);
+	c.addrs[0].prefix_len = 24;
+	CHECK(dist_create(&d, &c, NULL, err, sizeof(err)) == 0);
+	CHECK(io_mem_load_frames(dist_port(d), frames, lens, 5) == 0);
+	io_mem_set_tx_hook(dist_port(d), &hook);
+	CHECK(dist_start(d, err, sizeof(err)) == 0);
+	CHECK(run_to_completion(d, 5, &s) == 0);
+	CHECK_EQ_U(s.rx, 5);
+	CHECK_EQ_U(s.tx, 2);
+	CHECK_EQ_U(s.drops[DROP_APP_DROP], 2);
+	CHECK_EQ_U(s.drops[DROP_ICMP_UNANSWERED], 1);
+	CHECK_EQ_U(local_n_tx, 2);
+	/* an echo reply (ICMP type 0) and the echoed datagram (byte 34 is now the source port's
+	 * high byte: 9 after the swap, so 0) */
+	CHECK((local_tx_kind[0] == 0x0100 && local_tx_kind[1] == 0x1100) ||
+	      (local_tx_kind[1] == 0x0100 && local_tx_kind[0] == 0x1100));
+	dist_destroy(d);
+}
+
+static void t_sw_local_icmp_and_udp_echo(void)
+{
+	local_case(DP_MODE_SW);
+}
+
+static void t_rtc_local_icmp_and_udp_echo(void)
+{
+	local_case(DP_MODE_NIC);
+}
+
 static void t_create_rejects_unknown_app(void)
 {
 	struct dp_config c;
@@ -575,5 +666,6 @@ CHECK_MAIN("dist", TEST(t_sw_conservation_echo), TEST(t_sw_conservation_two_io_c
 	   TEST(t_sw_stalled_worker_isolated), TEST(t_sw_shutdown_drains),
 	   TEST(t_sw2_shutdown_drains), TEST(t_rtc_shutdown_drains), TEST(t_parse_drops_named),
 	   TEST(t_sw_tx_port_full_counted), TEST(t_rtc_tx_port_full_counted), TEST(t_echo_reflects),
+	   TEST(t_sw_local_icmp_and_udp_echo), TEST(t_rtc_local_icmp_and_udp_echo),
 	   TEST(t_create_rejects_unknown_app), TEST(t_create_app_init_failure_cleans_up),
 	   TEST(t_flowtrack_full_counts_untracked))
