@@ -29,7 +29,7 @@ endif
 
 # Debian packages: build, test, benchmark.  One list; `make deps` installs what is missing.
 DEB_BUILD := build-essential pkg-config libck-dev libjson-c-dev libxdp-dev libbpf-dev
-DEB_TEST  := clang libclang-rt-14-dev python3 iproute2 ethtool netsniff-ng
+DEB_TEST  := clang libclang-rt-14-dev python3 iproute2 ethtool netsniff-ng iputils-ping
 DEB_BENCH := dpdk-dev valgrind
 DEBS      := $(DEB_BUILD) $(DEB_TEST)
 
@@ -90,6 +90,12 @@ $(O)/bench/%: bench/%.c $(DP_LIB)
 # libdpdk's headers are installed; "private" keeps these flags off the library objects.
 $(O)/bench/rss_bench: private CFLAGS += $(if $(shell pkg-config --exists libdpdk 2>/dev/null && echo y),\
 	-DHAVE_DPDK $(shell pkg-config --cflags libdpdk))
+
+# dist_peer_bench is a DPDK program (rte_mempool, rte_distributor, rte_softrss); without libdpdk
+# it still builds, prints that it needs DPDK and exits 77 (bench/run.sh shows n/a).
+DIST_PEER_DPDK := $(shell pkg-config --exists libdpdk 2>/dev/null && echo y)
+$(O)/bench/dist_peer_bench: private CFLAGS += $(if $(DIST_PEER_DPDK),-DHAVE_DPDK $(shell pkg-config --cflags libdpdk))
+$(O)/bench/dist_peer_bench: private LDLIBS += $(if $(DIST_PEER_DPDK),$(shell pkg-config --libs libdpdk))
 
 # The one test command (README, .ci/run): deps, build, every test, "N passed, N failed".
 test: deps

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# The Linux kernel as the peer of the dataplane's own address, per backend (sw mode, 1 worker,
+# app udp-echo on port 7, addrs [$IP_DUT/24]).  ARP inside the dataplane comes with the rest of
+# issue 4, so the generator side gets a permanent neighbour entry for $IP_DUT, and TX checksum
+# offload off (see below).
+#   ping       `ping -c 5` from the generator namespace: 5 replies
+#   udp_echo   a kernel UDP socket sends 20 datagrams to $IP_DUT:7 and gets each payload back
+#              from $IP_DUT:7; a datagram to port 8 gets no answer
+#   counted    the dataplane's final statistics: conserved, nothing unanswered, the port-8
+#              datagram an app_drop
+# Env: O (build dir).
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+# shellcheck source=tests/netns/lib.sh
+. tests/netns/lib.sh
+ns_require
+
+# local_case NAME BACKEND
+local_case() {
+	local name=$1 backend=$2 t=$NS_TMP/$1 sock pid rc n
+	mkdir -p "$t"
+	sock=$NS_TMP/$name.sock
+	if ! ns_setup 1; then
+		fail "$name.setup" "cannot create namespaces and veth pair"
+		ns_teardown
+		return
+	fi
+	ip -n "$NS_GEN" addr add "$IP_GEN/24" dev "$IF_A"
+	ip -n "$NS_GEN" neigh replace "$IP_DUT" lladdr "$MAC_B" dev "$IF_A" nud permanent
+	# veth offloads the UDP checksum: the frames the dataplane sees would carry only the
+	# pseudo-header sum, and the kernel would drop their echo as corrupt (as on any vNIC with
+	# checksum offload: `vnfctl nic setup --offloads off` is for this)
+	ns_in_gen ethtool -K "$IF_A" tx off >/dev/null
+	cat >"$t/dp.json" <<EOF
+{"mode": "sw", "port": {"backend": "$backend", "iface": "$IF_B"}, "workers": 1,
+ "addrs": ["$IP_DUT/24"], "app": {"name": "udp-echo", "port": 7}, "stats": {"socket": "$sock"}}
+EOF
+	ns_start_vnfdp "$name.start" "$t/dp.json" "$t/dp.out" "$t/dp.err" "$sock" || return
+	pid=$NS_DP_PID
+	ok "$name.start"
+
+	n=$(ns_in_gen ping -n -c 5 -i 0.2 -W 2 "$IP_DUT" 2>&1 | tee "$t/ping.out" |
+		sed -n 's/.* \([0-9]*\) received.*/\1/p')
+	if [ "${n:-0}" = 5 ]; then ok "$name.ping"; else fail "$name.ping" "$(tail -3 "$t/ping.out")"; fi
+
+	ns_in_gen python3 - "$IP_DUT" >"$t/udp.out" 2>&1 <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(2)
+got = 0
+for i in range(20):
+    msg = b"vnfdp-udp-echo-%d-" % i + bytes(range(i * 7 % 200))
+    s.sendto(msg, (sys.argv[1], 7))
+    try:
+        data, peer = s.recvfrom(2048)
+    except socket.timeout:
+        continue
+    got += data == msg and peer == (sys.argv[1], 7)
+s.sendto(b"nobody listens here", (sys.argv[1], 8))
+try:
+    s.recvfrom(2048)
+    print("answered on port 8")
+except socket.timeout:
+    pass
+print("echoed", got)
+PY
+	if grep -q '^echoed 20$' "$t/udp.out" && ! grep -q 'answered on port 8' "$t/udp.out"; then
+		ok "$name.udp_echo"
+	else
+		fail "$name.udp_echo" "$(tail -3 "$t/udp.out")"
+	fi
+	ns_stop "$pid" 10
+	rc=$?
+	if [ "$rc" -eq 0 ] && [ "$(jget "$t/dp.out" 'j["final"] and j["conserved"] and j["drops"]["icmp_unanswered"] == 0 and j["drops"]["app_drop"] >= 1 and j["tx"] >= 25')" = True ]; then
+		ok "$name.counted"
+	else
+		fail "$name.counted" "vnfdp exit $rc" "$(tail -c 600 "$t/dp.out")"
+	fi
+	ns_teardown
+	n=$(ns_leftovers)
+	if [ -z "$n" ]; then ok "$name.cleanup"; else fail "$name.cleanup" "$n"; fi
+}
+
+for backend in afpacket afxdp; do
+	local_case "local.$backend" "$backend"
+done
+exit 0
