@@ -56,8 +56,10 @@ enum icmp_result icmp_echo_reply(uint8_t *frame, const struct pkt_meta *m,
 	ip[8] = REPLY_TTL;
 	ip[10] = ip[11] = 0;
 	store_be16(ip + 10, csum_fold(csum_add(0, ip, (uint32_t)(ip[0] & 0xf) * 4)));
+	/* Recomputed, not updated incrementally: for a request whose other words are all zero
+	 * the RFC 1624 update yields 0x0000, the "negative zero" a receiver rejects. */
 	icmp[0] = ICMP_ECHO_REPLY;
-	store_be16(icmp + 2, csum_update16(load_be16(icmp + 2), ICMP_ECHO_REQUEST << 8,
-					   ICMP_ECHO_REPLY << 8));
+	icmp[2] = icmp[3] = 0;
+	store_be16(icmp + 2, csum_fold(csum_add(0, icmp, icmp_len)));
 	return ICMP_REPLIED;
 }

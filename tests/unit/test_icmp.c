@@ -142,5 +142,21 @@ static void t_csum_update_matches_full(void)
 	}
 }
 
-CHECK_MAIN("icmp", TEST(t_reply_fields), TEST(t_not_ours_untouched), TEST(t_unanswerable),
+/* All-zero identifier, sequence and data: the incremental checksum update would give 0x0000
+ * (ones' complement negative zero), which receivers reject; found by fuzz_icmp. */
+static void t_reply_all_zero_body(void)
+{
+	uint8_t f[128];
+	uint32_t len = build_ping(f, addrs[0].ip, 7);
+	uint8_t *ic = f + 14 + 20;
+
+	memset(ic + 4, 0, 4 + 7);
+	ic[2] = ic[3] = 0;
+	store_be16(ic + 2, csum_fold(csum_add(0, ic, 15)));
+	CHECK(reply(f, len) == ICMP_REPLIED);
+	CHECK_EQ_U(csum_fold(csum_add(0, ic, 15)), 0);
+	CHECK_EQ_U(load_be16(ic + 2), 0xffff);
+}
+
+CHECK_MAIN("icmp", TEST(t_reply_all_zero_body), TEST(t_reply_fields), TEST(t_not_ours_untouched), TEST(t_unanswerable),
 	   TEST(t_csum_update_matches_full))
