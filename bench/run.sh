@@ -9,8 +9,12 @@
 #   ours                                   peer (Debian dpdk-dev 22.11)
 #   build/bench/rss_bench                  dpdk-test thash_perf_autotest (rte_softrss)
 #   build/bench/ring_bench                 dpdk-test ring_perf_autotest (SP/SC bulk 32, 2 cores)
-#   vnfdp bench --mode sw --lossless       dpdk-test distributor_perf_autotest (burst mode)
+#   vnfdp bench --mode sw --lossless       dpdk-test distributor_perf_autotest (burst mode), and
+#                                          build/bench/dist_peer_bench: the same work on DPDK
+#                                          (mbufs, parse, rte_softrss, rte_distributor, echo)
 #   vnfdp bench --mode rtc --app echo      dpdk-testpmd --forward-mode=macswap on net_null,copy=1
+#   bench/kernel_path.sh: vnfdp run on veth  dpdk-testpmd net_af_xdp / net_af_packet, the kernel's
+#     (afxdp, afpacket; sink, echo)          UDP stack (build/bench/udp_echo_bench); trafgen load
 #
 # A peer or item that is missing, fails or prints something unparsable becomes "n/a (reason)";
 # the script never aborts half way.  Raw outputs stay in $O/bench-raw/.
@@ -18,7 +22,8 @@
 # Environment: O (build dir, default build), BENCH_RUNS (5), BENCH_PACKETS (20000000, packets
 # per vnfdp bench run), BENCH_TESTPMD_SECS (12), BENCH_CALLGRIND (1; 0 skips the instruction
 # counts), BENCH_MD (docs/benchmarks.md; empty to skip writing it), BENCH_ANALYSE_ONLY (1: do not
-# run anything, re-analyse the raw outputs already in $O/bench-raw).
+# run anything, re-analyse the raw outputs already in $O/bench-raw), BENCH_KPATH (1; 0 skips the
+# kernel-path comparison on veth, bench/kernel_path.sh, which reads KPATH_* itself).
 set -u
 
 cd "$(dirname "$0")/.." || exit 1
@@ -32,6 +37,7 @@ RAW=$O/bench-raw
 VNFDP=$O/vnfdp
 RSS=$O/bench/rss_bench
 RING=$O/bench/ring_bench
+DPEER=$O/bench/dist_peer_bench
 EAL="--no-huge -m 1024 -l 0-1 --no-pci"
 NCPU=$(nproc 2>/dev/null || echo 1)
 T_START=$(date +%s)
@@ -66,6 +72,7 @@ item() {
 		case " $okrcs " in
 		*" $rc "*) echo "ok=1" ;;
 		*) if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then echo "reason=timed out after ${tmo} s"
+		   elif [ "$rc" = 77 ]; then echo "reason=skipped: $(head -c 200 "$RAW/$key.$round.err" | head -1)"
 		   else echo "reason=exit code $rc"; fi ;;
 		esac
 	} >"$RAW/$key.$round.meta"
@@ -77,8 +84,8 @@ run_all() {
 	mkdir -p "$RAW"
 	: >"$RAW/commands.tsv"
 	log "runs=$RUNS packets=$PACKETS cpus=$NCPU build=$O raw=$RAW"
-	for b in "$VNFDP" "$RSS" "$RING"; do
-		[ -x "$b" ] || log "warning: $b is not built (make all $RSS $RING); its rows will be n/a"
+	for b in "$VNFDP" "$RSS" "$RING" "$DPEER"; do
+		[ -x "$b" ] || log "warning: $b is not built (make all $RSS $RING $DPEER); its rows will be n/a"
 	done
 	cat /proc/loadavg >"$RAW/loadavg.start" 2>/dev/null
 
@@ -94,6 +101,12 @@ run_all() {
 			"echo ring_perf_autotest | dpdk-test $EAL --file-prefix vnfbench_ring"
 		log "round $r/$RUNS: sw mode lossless (ours, rte_distributor)"
 		item ours_sw "$r" 120 TERM 0 "$VNFDP" "$VB --mode sw --lossless --workers 1 --io-cores 1"
+		# Right after ours_sw (the autotest below runs for a minute or more): the same work on
+		# DPDK, then once more with our hash in place of rte_softrss.
+		item peer_same "$r" 180 TERM 0 "$DPEER" \
+			"$DPEER $EAL --file-prefix vnfbench_dpeer -- --packets $PACKETS --json"
+		item peer_same_ourhash "$r" 180 TERM 0 "$DPEER" \
+			"$DPEER $EAL --file-prefix vnfbench_dpeer -- --packets $PACKETS --hash ours --json"
 		item peer_dist "$r" 300 TERM 0 "dpdk-test stdbuf" \
 			"echo distributor_perf_autotest | stdbuf -o0 dpdk-test $EAL --file-prefix vnfbench_dist"
 		log "round $r/$RUNS: run to completion (ours, testpmd macswap)"
@@ -112,19 +125,37 @@ run_all() {
 		fi
 	done
 
+	# The kernel I/O path on veth (needs root, trafgen, dpdk-testpmd): its own rounds, its own raw
+	# directory; a missing tool makes it print one line, which becomes the section's "not run".
+	if [ "${BENCH_KPATH:-1}" = 1 ]; then
+		log "kernel path on veth (bench/kernel_path.sh, about 5 minutes)"
+		O="$O" KPATH_RAW="$RAW/kernel_path" KPATH_MD= bash bench/kernel_path.sh \
+			>"$RAW/kernel_path.out" 2>"$RAW/kernel_path.err" </dev/null
+		echo "$?" >"$RAW/kernel_path.rc"
+		[ "$(cat "$RAW/kernel_path.rc")" = 0 ] ||
+			log "kernel path: $(grep -v '^\[kpath' "$RAW/kernel_path.err" | tail -1)"
+	fi
+
 	# Instruction counts: callgrind serialises the threads, so one run each is enough (the counts
 	# are deterministic up to the busy-wait, which the report separates).  --fair-sched=yes keeps a
 	# spinning thread from starving the others under valgrind's big lock.
 	if [ "$CALLGRIND" = 1 ]; then
-		for mode in rtc sw; do
+		for mode in rtc sw peer; do
 			case $mode in
 			rtc) args="--mode rtc --workers 1 --app echo" ;;
 			sw) args="--mode sw --lossless --workers 1 --io-cores 1" ;;
 			esac
 			for n in 20000 200000; do
 				log "callgrind: $mode, $n packets"
-				item "cg_${mode}_$n" 1 600 TERM 0 "valgrind $VNFDP" \
-					"valgrind --tool=callgrind --fair-sched=yes --dump-instr=yes --callgrind-out-file=$RAW/cg_${mode}_$n.callgrind $VNFDP bench $args --packets $n --no-pin --json"
+				cg="valgrind --tool=callgrind --fair-sched=yes --dump-instr=yes --callgrind-out-file=$RAW/cg_${mode}_$n.callgrind"
+				if [ "$mode" = peer ]; then
+					# Both lcores of the same-work peer; no warm-up, so Ir(n) covers n packets.
+					item "cg_${mode}_$n" 1 600 TERM 0 "valgrind $DPEER" \
+						"$cg $DPEER $EAL --file-prefix vnfbench_dpeer_cg -- --packets $n --warmup 0 --json"
+				else
+					item "cg_${mode}_$n" 1 600 TERM 0 "valgrind $VNFDP" \
+						"$cg $VNFDP bench $args --packets $n --no-pin --json"
+				fi
 			done
 		done
 	fi
@@ -207,6 +238,14 @@ def p_vnfdp(text):
     }
 
 
+def p_dpeer(text):
+    d = p_vnfdp(text)
+    j = p_json(text)
+    d["peer_checks"] = bool(j.get("hash_matches_ours") == j.get("hash_checked_flows")
+                            and j.get("echo_selftest") and j.get("echo_checksum_ok"))
+    return d
+
+
 def p_thash(text):
     out = {}
     for fn, cyc, kl in re.findall(r"Average (rte_\w+(?:\(\))?) takes\s+([\d.]+) cycles for key len (\d+)", text):
@@ -278,7 +317,7 @@ def p_testpmd(text):
 PARSERS = {"ours_rss": p_json, "peer_thash": p_thash, "ours_ring": p_json, "peer_ring": p_ring,
            "ours_sw": p_vnfdp, "peer_dist": p_dist, "ours_rtc": p_vnfdp, "peer_testpmd": p_testpmd,
            "info_sw_lossy": p_vnfdp, "info_rtc2": p_vnfdp, "info_sw2": p_vnfdp,
-           "info_sw2_lossless": p_vnfdp}
+           "info_sw2_lossless": p_vnfdp, "peer_same": p_dpeer, "peer_same_ourhash": p_dpeer}
 
 results = {}   # key -> list of dicts (one per successful round), plus failure reasons
 reasons = {}
@@ -413,7 +452,19 @@ row("`sw` mode, 1 RX/TX core + 1 worker, lossless, Mpps",
     f"{ratio:.2f}×" if ratio else "n/a",
     paired("peer_dist", "burst_cycles_per_packet", "ours_sw", "cycles_per_packet", lambda a, b: a / b),
     "≥ 1.3× distributor", None if ratio is None else ratio >= 1.3,
-    "ratio = ours Mpps / peer Mpps = peer cycles per packet / ours")
+    "ratio = ours Mpps / peer Mpps = peer cycles per packet / ours; distributor_perf_autotest "
+    "parses, hashes and touches nothing, so this peer is a lower bound of the distributor's cost")
+# 4b. sw mode vs the same-work DPDK peer
+ps_m = med("peer_same", "mpps"); ps_c = med("peer_same", "cycles_per_packet")
+ratio = osw / ps_m if osw and ps_m else None
+row("`sw` mode vs a same-work DPDK peer, 1 RX/TX core + 1 worker, lossless, Mpps",
+    f"{fnum(osw, 2)} Mpps ({fnum(osw_c)} cycles/pkt)" if osw is not None else na("ours_sw"),
+    f"{fnum(ps_m, 2)} Mpps ({fnum(ps_c)} cycles/pkt, dist_peer_bench: mbufs, parse, rte_softrss, "
+    "rte_distributor burst, echo)" if ps_m is not None else na("peer_same"),
+    f"{ratio:.2f}×" if ratio else "n/a",
+    paired("ours_sw", "mpps", "peer_same", "mpps", lambda a, b: a / b),
+    "≥ 1.3× distributor", None if ratio is None else ratio >= 1.3,
+    "ratio = ours Mpps / peer Mpps; both sides do the same work per packet")
 # 5. rtc vs testpmd
 ort = med("ours_rtc", "mpps"); ort_c = med("ours_rtc", "cycles_per_packet"); pt = med("peer_testpmd", "mpps")
 ratio = ort / pt if ort and pt else None
@@ -438,6 +489,12 @@ for key in PARSERS:
 for key, why in reasons.items():
     if key.startswith(("ours_", "info_")) and not why.startswith("needs 3 CPUs"):
         problems.append(f"`{key}`: {why}")
+for key in ("peer_same", "peer_same_ourhash"):
+    bad = [d["round"] for d in results.get(key, []) if not d.get("conserved") or not d.get("peer_checks")]
+    if bad:
+        problems.append(f"`{key}`: packets unaccounted for or a self-check failed in round(s) {bad}")
+    if key in reasons:
+        problems.append(f"`{key}`: {reasons[key]}")
 
 # ---- callgrind -------------------------------------------------------------------------------
 
@@ -464,12 +521,16 @@ def cg_parse(path):
         return int(tok, 0)
 
     ins = collections.Counter(); total = None
-    fl = fi = fn = None; la = ll = 0; skip = False
+    fl = fi = fn = ob = None; la = ll = 0; skip = False
     with open(path, errors="replace") as f:
         for line in f:
             line = line.rstrip("\n")
             if line.startswith("summary:"):
                 total = int(line.split()[1]); continue
+            if line.startswith("ob="):
+                ob = nm("o", line[3:]); continue
+            if line.startswith("cob="):
+                nm("o", line[4:]); continue
             if line.startswith("fl="):
                 fl = fi = nm("f", line[3:]); continue
             if line.startswith(("fi=", "fe=")):
@@ -490,7 +551,7 @@ def cg_parse(path):
                 ll = rel(p[1], ll)
             if skip:
                 skip = False; continue
-            ins[(fn, fi, ll, a)] += int(p[-1])
+            ins[(fn, fi, ll, a, ob)] += int(p[-1])
     if total is None:
         total = sum(ins.values())
     return total, ins
@@ -508,7 +569,9 @@ def find_wait_loop():
     return None
 
 
-def cg_analyse(mode, n_small, n_big):
+def cg_analyse(mode, n_small, n_big, spin_obj=None):
+    """spin_obj: count as busy-wait the instructions of that shared object (the DPDK peer's
+    librte_distributor handshake loops) that ran more than 4 times per packet."""
     out = {"mode": mode}
     files = {n: f"{RAW}/cg_{mode}_{n}.callgrind" for n in (n_small, n_big)}
     parsed = {}
@@ -524,13 +587,15 @@ def cg_analyse(mode, n_small, n_big):
         except Exception as e:  # noqa: BLE001
             out.setdefault("warn", []).append(f"{n}-packet run output unparsable: {e}")
         parsed[n] = cg_parse(path)
-    wl = find_wait_loop()
+    wl = None if spin_obj else find_wait_loop()
     wait_fns = set()
     if wl:
         for total, ins in parsed.values():
             wait_fns |= {k[0] for k in ins if k[1] and k[1].endswith(wl[0]) and k[2] == wl[1]}
 
     def is_spin(k, v, n):
+        if spin_obj:
+            return v > 4 * n and spin_obj in (k[4] or "")
         # An instruction of the function holding the wait loop that ran more than 4 times per
         # packet: the busy-wait (failed enqueue attempts).  Real RX work runs about once per
         # packet or per burst (the Toeplitz hash is unrolled and lives in its own function).
@@ -548,13 +613,17 @@ def cg_analyse(mode, n_small, n_big):
     if spin[n_big] or spin[n_small]:
         out["ir_per_pkt_excl_wait"] = ((tb - spin[n_big]) - (ts - spin[n_small])) / d
         out["wait_share"] = spin[n_big] / tb
-        out["wait_loop"] = f"{wl[0]}:{wl[1]}"
+        out["wait_loop"] = f"{wl[0]}:{wl[1]}" if wl else spin_obj
 
     def by_fn(ins, n):
         c = collections.Counter()
         for k, v in ins.items():
             if not is_spin(k, v, n):
-                c[k[0]] += v
+                f = k[0]
+                m = re.match(r"0x0*([0-9a-f]+)", f or "")
+                if m and k[4]:
+                    f = f"{os.path.basename(k[4]).split('.so')[0]}:0x{m.group(1)}"
+                c[f] += v
         return c
     fb, fs = by_fn(ib, n_big), by_fn(is_, n_small)
     per_fn = {f: (fb[f] - fs.get(f, 0)) / d for f in fb}
@@ -563,10 +632,12 @@ def cg_analyse(mode, n_small, n_big):
 
 
 cg = []
-if any(os.path.exists(f"{RAW}/cg_{m}_200000.1.meta") for m in ("rtc", "sw")):
-    for mode in ("rtc", "sw"):
+if any(os.path.exists(f"{RAW}/cg_{m}_200000.1.meta") for m in ("rtc", "sw", "peer")):
+    for mode in ("rtc", "sw", "peer"):
+        if mode == "peer" and not os.path.exists(f"{RAW}/cg_peer_200000.1.meta"):
+            continue
         try:
-            cg.append(cg_analyse(mode, 20000, 200000))
+            cg.append(cg_analyse(mode, 20000, 200000, "librte_distributor" if mode == "peer" else None))
         except Exception as e:  # noqa: BLE001
             cg.append({"mode": mode, "error": f"analysis failed: {e}"})
 
@@ -626,6 +697,10 @@ RAWROWS = [
     ("peer_dist", "burst_cycles_per_burst", "peer: rte_distributor burst mode, time per burst", "cycles/burst"),
     ("peer_dist", "single_cycles_per_packet", "peer: rte_distributor single mode", "cycles/packet"),
     ("peer_dist", "cacheline_ticks", "peer: distributor cache-line round trip", "ticks"),
+    ("peer_same", "mpps", "peer: same-work dist_peer_bench (rte_softrss)", "Mpps"),
+    ("peer_same", "cycles_per_packet", "peer: same-work dist_peer_bench (rte_softrss)", "cycles/packet"),
+    ("peer_same_ourhash", "mpps", "peer: dist_peer_bench with our hash (--hash ours)", "Mpps"),
+    ("peer_same_ourhash", "cycles_per_packet", "peer: dist_peer_bench with our hash (--hash ours)", "cycles/packet"),
     ("ours_rtc", "mpps", "ours: rtc echo, 1 worker", "Mpps"),
     ("ours_rtc", "cycles_per_packet", "ours: rtc echo, 1 worker", "cycles/packet"),
     ("peer_testpmd", "mpps", "peer: testpmd macswap, net_null copy=1, Rx-pps of both ports", "Mpps"),
@@ -651,6 +726,7 @@ for key, metric, label, unit in RAWROWS:
 # ---- noise flags -----------------------------------------------------------------------------
 noisy = []
 for key, metric, label in [("ours_sw", "mpps", "ours sw"), ("peer_dist", "burst_cycles_per_packet", "distributor"),
+                           ("peer_same", "mpps", "same-work peer"),
                            ("ours_rtc", "mpps", "ours rtc"), ("peer_testpmd", "mpps", "testpmd"),
                            ("ours_ring", "ring_burst_spsc_cycles", "ours hand-off"),
                            ("peer_ring", "2core_legacy_SPSC_bulk32", "rte_ring 2-core")]:
@@ -682,7 +758,7 @@ for c in cg:
     else:
         s = f"instructions/packet, {c['mode']}: {c['ir_per_pkt']:.0f} (Ir(200k)−Ir(20k))/180k; {c['ir_per_pkt_raw']:.0f} Ir(200k)/200k"
         if "ir_per_pkt_excl_wait" in c:
-            s += f"; {c['ir_per_pkt_excl_wait']:.0f} without the lossless busy-wait ({100 * c['wait_share']:.0f} % of Ir)"
+            s += f"; {c['ir_per_pkt_excl_wait']:.0f} without the busy-wait ({100 * c['wait_share']:.0f} % of Ir)"
         print(s)
 for label, dm, m, dp, wk in info:
     if not m:
@@ -695,6 +771,9 @@ if problems:
     print("\nPROBLEMS:"); [print("  - " + p) for p in problems]
 if noisy:
     print("\nnoisy (max/min > 1.3): " + "; ".join(noisy))
+kp_out = readf(f"{RAW}/kernel_path.out")
+if kp_out:
+    print(kp_out.rstrip().split("\nwrote ")[0])
 print(f"\ntotal time {machine.get('elapsed', '?')} s")
 
 if not OUT_MD:
@@ -742,7 +821,11 @@ if not cg:
 else:
     A("`valgrind --tool=callgrind` counts every instruction executed (Ir) by all threads; it runs "
       "the threads one at a time. Per packet = (Ir of a 200 000-packet run − Ir of a 20 000-packet "
-      "run) / 180 000, which removes start-up and tear-down; the plain Ir/200 000 is shown too.")
+      "run) / 180 000, which removes start-up and tear-down; the plain Ir/200 000 is shown too. "
+      "valgrind runs DPDK's EAL (`--no-huge`) and the same-work peer without trouble; the peer's "
+      "Ir(200k)/200k includes EAL start-up (memory set-up, driver loading), which the difference "
+      "removes. Debian ships librte_distributor without symbols for its static functions, so they "
+      "show as addresses.")
     A("")
     A("| mode | Ir/packet (200k − 20k) | Ir(200k)/200k | notes |")
     A("|---|---|---|---|")
@@ -753,17 +836,28 @@ else:
         v = f"{c['ir_per_pkt']:,.0f}"
         if "ir_per_pkt_excl_wait" in c:
             v = f"{c['ir_per_pkt_excl_wait']:,.0f} without the busy-wait; {c['ir_per_pkt']:,.0f} in all"
-            notes.append(f"{100 * c['wait_share']:.0f} % of all Ir is the RX thread spinning in the "
-                         f"lossless wait loop ({c['wait_loop']}, {c['spin_iters_per_pkt']:,.0f} "
-                         "iterations per packet): under callgrind the waiting thread spins until "
-                         "its time slice ends. Excluded: the instructions of the function holding "
-                         "that loop that ran more than 4 times per packet")
+            if c["mode"] == "peer":
+                notes.append(f"{100 * c['wait_share']:.0f} % of all Ir is the two lcores spinning in "
+                             "librte_distributor's handshake loops (lcore 0 waiting in "
+                             "rte_distributor_process for the worker's cache line, the worker in "
+                             "rte_distributor_request_pkt/get_pkt for lcore 0's): under callgrind a "
+                             "waiting thread spins until its time slice ends. Excluded: the "
+                             "instructions of librte_distributor that ran more than 4 times per packet")
+            else:
+                notes.append(f"{100 * c['wait_share']:.0f} % of all Ir is the RX thread spinning in the "
+                             f"lossless wait loop ({c['wait_loop']}, {c['spin_iters_per_pkt']:,.0f} "
+                             "iterations per packet): under callgrind the waiting thread spins until "
+                             "its time slice ends. Excluded: the instructions of the function holding "
+                             "that loop that ran more than 4 times per packet")
         notes += c.get("warn", [])
-        A(f"| {'`rtc`, 1 worker, echo' if c['mode'] == 'rtc' else '`sw`, lossless, 1 worker'} | {v} | {c['ir_per_pkt_raw']:,.0f} | {'; '.join(notes)} |")
+        label = {"rtc": "`rtc`, 1 worker, echo", "sw": "`sw`, lossless, 1 worker",
+                 "peer": "same-work DPDK peer (`dist_peer_bench`, both lcores)"}.get(c["mode"], c["mode"])
+        A(f"| {label} | {v} | {c['ir_per_pkt_raw']:,.0f} | {'; '.join(notes)} |")
     A("")
     for c in cg:
         if c.get("top_functions"):
-            A(f"Top functions, `{c['mode']}` (Ir per packet, inlined code counted in its caller): " +
+            A(f"Top functions, `{c['mode']}` (Ir per packet, inlined code counted in its caller; "
+              "busy-wait excluded): " +
               ", ".join(f"`{f}` {v:.0f}" for f, v in c["top_functions"]) + ".")
             A("")
 A("### Delivered, dropped and 2-worker lines (information)")
@@ -797,6 +891,8 @@ PR = [("peer_dist", "cacheline_ticks", "cache-line round trip, ticks", 0),
       ("peer_ring", "2core_legacy_SPSC_bulk32", "rte_ring SP/SC bulk 32, cycles/elem", 2),
       ("ours_sw", "cycles_per_packet", "ours `sw` lossless, cycles/pkt", 1),
       ("peer_dist", "burst_cycles_per_packet", "distributor burst, cycles/pkt", 1),
+      ("peer_same", "cycles_per_packet", "same-work peer, cycles/pkt", 1),
+      ("peer_same_ourhash", "cycles_per_packet", "same-work peer, our hash, cycles/pkt", 1),
       ("ours_rtc", "mpps", "ours `rtc`, Mpps", 2),
       ("peer_testpmd", "mpps", "testpmd macswap, Mpps", 2),
       ("ours_rss", "ipv4_4tuple_cycles", "ours Toeplitz IPv4, cycles", 1),
@@ -810,6 +906,21 @@ for r in range(1, RUNS + 1):
         cells.append(fnum(v[0], nd) if v and isinstance(v[0], (int, float)) else "n/a")
     A(f"| {r} | " + " | ".join(cells) + " |")
 A("")
+# The kernel-path section (bench/kernel_path.sh writes it whole, between its markers).
+kp_sec = readf(f"{RAW}/kernel_path/section.md")
+kp_rc = (readf(f"{RAW}/kernel_path.rc") or "").strip()
+if kp_sec and kp_rc == "0":
+    L.extend(kp_sec.rstrip("\n").split("\n"))
+    A("")
+elif kp_rc or kp_sec:
+    why = [l for l in (readf(f"{RAW}/kernel_path.err") or "").splitlines() if l.strip() and not l.startswith("[kpath")]
+    A("<!-- kernel-path:begin (written by bench/kernel_path.sh; make bench regenerates it) -->")
+    A("## Kernel I/O path on veth: AF_XDP, AF_PACKET and the kernel's UDP stack")
+    A("")
+    A("Not run in this `make bench`: " + (f"`{why[-1]}`" if why else f"bench/kernel_path.sh exited with status {kp_rc or '?'}")
+      + f" (raw output in `{RAW}/kernel_path.err`). Run it alone with `O={O} KPATH_MD=docs/benchmarks.md bash bench/kernel_path.sh`.")
+    A("<!-- kernel-path:end -->")
+    A("")
 A("## Raw medians")
 A("")
 A("| metric | unit | median | min | max | runs |")
@@ -832,7 +943,8 @@ A(f"Each round runs these in this order (`{O}` is the build directory; DPDK gets
   "`--file-prefix` per test):")
 A("")
 A("```sh")
-for key in ("ours_rss", "peer_thash", "ours_ring", "peer_ring", "ours_sw", "peer_dist", "ours_rtc",
+for key in ("ours_rss", "peer_thash", "ours_ring", "peer_ring", "ours_sw", "peer_dist", "peer_same",
+            "peer_same_ourhash", "ours_rtc",
             "peer_testpmd", "info_sw_lossy", "info_rtc2", "info_sw2", "info_sw2_lossless"):
     c = cmd(key)
     if c == "(not run)":
@@ -848,7 +960,7 @@ A("testpmd prints `Rx-pps` for each of its two ports every second; the peer figu
   "once per mode:")
 A("")
 A("```sh")
-for key in ("cg_rtc_20000", "cg_rtc_200000", "cg_sw_20000", "cg_sw_200000"):
+for key in ("cg_rtc_20000", "cg_rtc_200000", "cg_sw_20000", "cg_sw_200000", "cg_peer_20000", "cg_peer_200000"):
     if key in commands:
         A(commands[key])
 A("```")
@@ -888,7 +1000,41 @@ A("- **`sw` mode vs rte_distributor.** `vnfdp bench --mode sw --lossless` runs t
   "`distributor_perf_autotest` (burst mode, 1 worker) sends the same 64 mbufs again and again with "
   "a precomputed `hash.usr`; its worker only counts them; nothing parses, hashes or writes packet "
   "data, and the timer stops when the last burst is handed over. `--lossless` makes our RX thread "
-  "wait for ring space as the distributor does; without it we queue and then drop (`worker_ring_full`).")
+  "wait for ring space as the distributor does; without it we queue and then drop (`worker_ring_full`). "
+  "So the autotest row is a lower bound of what the distributor alone costs, not a peer doing our work.")
+A("- **`sw` mode vs the same-work DPDK peer.** `build/bench/dist_peer_bench` (bench/dist_peer_bench.c, "
+  "built against Debian's libdpdk) runs our `sw` pipeline with DPDK's pieces on the same 2 lcores: "
+  "lcore 0 allocates a burst of 32 mbufs from an `rte_mempool` (8 191 mbufs, per-lcore cache 256), "
+  "copies our generator's frames into them (`rte_memcpy`; the frames are read from a libvnfdp "
+  "in-memory port, so the bytes and the flow order are ours: 1 024 UDP flows, 64 bytes), parses "
+  "them by hand with `rte_ether_hdr`/`rte_ipv4_hdr`/`rte_udp_hdr` and the checks our `pkt_parse` "
+  "makes on that path (length, VLAN tags, IPv4 version, IHL, total length, fragment bits, UDP/TCP "
+  "header against the payload), computes `rte_softrss` over the 4-tuple with our default key "
+  "(0x6d5a repeated, 40 bytes) into `hash.usr`, calls `rte_distributor_process` (burst "
+  "algorithm, 1 worker), takes `rte_distributor_returned_pkts` and \"transmits\" them: counts and "
+  "`rte_pktmbuf_free_bulk` (our in-memory TX also only counts). The worker on lcore 1 loops on "
+  "`rte_distributor_get_pkt` (up to 8 mbufs, one cache line, per call), swaps MACs, IPv4 addresses "
+  "and ports and hands the frames back with its next call. Before timing, it checks that its "
+  "`rte_softrss` equals our `rss_hash_frame` for every flow and that the echo swap is right; "
+  "after, that sent = returned = transmitted = what the worker handled, that every mbuf is back in "
+  "the pool, and that a sum over the echoed port words matches (the worker adds one 32-bit word "
+  "per frame for that, which ours does not). Timing: 1 000 000 packets of warm-up, then "
+  "`--packets` from the first allocation to the last free; ours is timed from thread start to the "
+  "last TX (no warm-up; start-up is well under 1 ms of a run of about a second). What differs by "
+  "design: the distributor hands over 8 packets per cache-line handshake and blocks lcore 0 in "
+  "`rte_distributor_process` until the worker has taken the previous line (at most about 3 lines "
+  "in flight), while our RX thread queues whole bursts in a 2 048-entry ring; rte_distributor "
+  "also tracks in-flight flow tags to keep a flow on one worker, where ours uses a fixed RETA. "
+  "The `--hash ours` run replaces `rte_softrss` with our table-driven hash (libvnfdp's "
+  "`rss_hash_ipv4`) and changes nothing else, to show how much of the difference is the hash." +
+  (lambda a, b, c: f" In this run: peer {a:.1f} cycles/pkt with rte_softrss, {b:.1f} with our hash, "
+   f"ours {c:.1f}." if a and b and c else "")(med("peer_same", "cycles_per_packet"),
+                                               med("peer_same_ourhash", "cycles_per_packet"),
+                                               med("ours_sw", "cycles_per_packet")) +
+  f" Reproduce: `make {O}/bench/dist_peer_bench` (needs dpdk-dev: `make deps-bench`), then "
+  f"`{O}/bench/dist_peer_bench --no-huge -m 1024 -l 0-1 --no-pci --file-prefix x -- --packets 20000000` "
+  "next to `vnfdp bench --mode sw --lossless --workers 1 --io-cores 1`. Built without libdpdk the "
+  "program says so and exits 77, which shows here as n/a.")
 A("- **Run to completion vs testpmd.** `vnfdp bench --mode rtc --workers 1` runs one thread: "
   "generator RX (a frame copy), parse, echo swap, TX. `dpdk-testpmd --forward-mode=macswap` on two "
   "`net_null,copy=1` ports runs one forwarding lcore that polls both ports; net_null copy=1 "
@@ -898,7 +1044,7 @@ A("- **Run to completion vs testpmd.** `vnfdp bench --mode rtc --workers 1` runs
   "our buffer pool. The peer figure is the sum of both ports, i.e. everything that one lcore forwards.")
 A("- **Instruction counts** are per packet of the whole process (all threads), independent of "
   "clock noise. The `sw` figure is the sum of the RX/TX thread and the worker, so it is comparable "
-  "to two cores' work, not one.")
+  "to two cores' work, not one; the same-work peer's is the sum of its two lcores.")
 A("")
 os.makedirs(os.path.dirname(OUT_MD) or ".", exist_ok=True)
 with open(OUT_MD, "w") as f:
