@@ -96,6 +96,9 @@ $(O)/bench/rss_bench: private CFLAGS += $(if $(shell pkg-config --exists libdpdk
 DIST_PEER_DPDK := $(shell pkg-config --exists libdpdk 2>/dev/null && echo y)
 $(O)/bench/dist_peer_bench: private CFLAGS += $(if $(DIST_PEER_DPDK),-DHAVE_DPDK $(shell pkg-config --cflags libdpdk))
 $(O)/bench/dist_peer_bench: private LDLIBS += $(if $(DIST_PEER_DPDK),$(shell pkg-config --libs libdpdk))
+# lpm_bench times DPDK's rte_lpm next to ours when libdpdk is installed (EAL and librte_lpm).
+$(O)/bench/lpm_bench: private CFLAGS += $(if $(DIST_PEER_DPDK),-DHAVE_DPDK $(shell pkg-config --cflags libdpdk))
+$(O)/bench/lpm_bench: private LDLIBS += $(if $(DIST_PEER_DPDK),$(shell pkg-config --libs libdpdk))
 
 # The one test command (README, .ci/run): deps, build, every test, "N passed, N failed".
 test: deps
