@@ -109,7 +109,7 @@ test: deps
 test-tsan: deps
 	@$(MAKE) --no-print-directory SAN=thread CC=clang all
 	@O=build-thread SAN=thread TESTS="$(TSAN_TESTS)" bash tests/run.sh
-TSAN_TESTS ?= test_ring test_dist
+TSAN_TESTS ?= test_ring test_dist test_arp test_lpm
 
 check: test
 
