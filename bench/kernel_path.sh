@@ -744,8 +744,8 @@ for name in RECEIVERS:
         if busy:
             thr_lines.append(f"{name} ({load}): " + ", ".join(f"thread {k[0]} `{k[1]}` {v:.0f} % (CPU {c})" for k, v, c in busy))
 A("Receiver threads using ≥ 1 % of a CPU over the window, in thread-id order (thread 0 is the "
-  "main thread; vnfdp starts worker 0 first, so its thread 1 is the worker and thread 2 the I/O "
-  "thread doing RX and TX; testpmd's `rte-worker-1` is the forwarding lcore), median over rounds, "
+  "main thread; vnfdp's thread 1 is its one worker, which in `nic` mode receives, runs the app "
+  "and transmits; testpmd's `rte-worker-1` is the forwarding lcore), median over rounds, "
   "with the CPU each last ran on: " + ("; ".join(thr_lines) if thr_lines else "n/a") + ".")
 A("")
 gen = [x["gen_cpu_pct"] for k, v in runs.items() for x in v if x.get("gen_cpu_pct") is not None and k[1] == "max"]
