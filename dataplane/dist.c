@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 #include <x86intrin.h>
+#include "arp.h"
 #include "dist.h"
 #include "flowtrack.h"
 #include "icmp.h"
@@ -21,6 +22,10 @@
 /* Output ring entries carry the verdict in the pointer's low bit (packets are cache-line
  * aligned), so the TX side never has to pull the packet's header line from the worker. */
 #define OUT_TAG_NO_TX ((uintptr_t)1)
+
+/* rtc with addrs: ARP frames a worker may have waiting for worker 0 (ARP is rare; a burst of
+ * more than this is dropped and counted as arp_queue_full). */
+#define DIST_ARP_RING 64
 
 struct dist_worker {
 	struct dp_counters ctr; /* writer: this worker */
@@ -43,6 +48,11 @@ struct dist_worker {
 	struct pktpool pool;	/* rtc: this worker's receive pool */
 	struct io_queue *q;	/* rtc: this worker's queue pair */
 	struct flowtrack flows; /* stats.flows: packets per flow hash; max 0 = off */
+	/* ARP (with addrs): worker 0 is the table's one writer.  In rtc mode the other workers
+	 * hand it the ARP frames they receive through arp_in. */
+	struct ring arp_in; /* rtc, workers 1..: this worker -> worker 0 */
+	void **arp_in_slots;
+	struct arp_out *arp_out; /* worker 0 */
 
 	/* Set up before start, read-only after. */
 	struct dist *d;
@@ -69,6 +79,7 @@ struct dist {
 	struct io_port port;
 	int port_open;
 	struct pktpool rx_pool; /* sw: receive pool of the RX thread */
+	struct arp *arp;	/* with addrs: ARP for our addresses; NULL without */
 	struct dist_worker *w;
 	uint16_t n_workers;
 	int sw;
@@ -173,18 +184,51 @@ static void worker_track_flows(struct dist_worker *w, struct pkt **pkts, uint16_
 	}
 }
 
-/* Frames for the dataplane itself (ICMP echo requests to our addresses) are answered here and
- * never reach the app.  They move behind the app's frames; returns how many remain for it. */
-static uint16_t worker_local_stage(struct dist_worker *w, struct pkt **pkts, uint16_t n)
+/* Worker 0: one ARP frame into the table; a request for us becomes its reply in place. */
+static void worker_arp_input(struct dist_worker *w, struct pkt *p)
+{
+	struct arp_out *out = w->arp_out;
+
+	arp_input(w->d->arp, p->data, p->len, &p->meta, now_ns(), out);
+	/* Input yields at most the reply (held packets are released only by resolution, which
+	 * the built-in apps do not use yet). */
+	if (out->n_frames) {
+		memcpy(p->data, out->frame[0], ARP_FRAME_LEN);
+		p->len = ARP_FRAME_LEN;
+		p->verdict = PKT_VERDICT_TX;
+	} else {
+		p->verdict = PKT_VERDICT_CONSUMED;
+	}
+}
+
+/* Frames for the dataplane itself are handled here and never reach the app: ICMP echo
+ * requests to our addresses, and ARP (worker 0 answers it; in rtc mode another worker hands it
+ * to worker 0 and lets go of it).  Layout afterwards: pkts[0, k) for the app, [k, *kept) with
+ * their verdict set here; returns k. */
+static uint16_t worker_local_stage(struct dist_worker *w, struct pkt **pkts, uint16_t n,
+				   uint16_t *kept)
 {
 	const struct dp_config *c = &w->d->cfg;
 	struct pkt *local[n];
-	uint16_t k = 0, m = 0, bad = 0;
+	uint16_t k = 0, m = 0, bad = 0, handed = 0, full = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct pkt *p = pkts[i];
 		enum icmp_result r = ICMP_NOT_OURS;
 
+		if (unlikely(p->meta.l3 == PKT_L3_ARP) && w->d->arp) {
+			if (w->id == 0) {
+				worker_arp_input(w, p);
+			} else if (ring_enqueue_burst_spsc(&w->arp_in, (void *const *)&p, 1)) {
+				handed++;
+				continue;
+			} else {
+				p->verdict = PKT_VERDICT_DROP;
+				full++;
+			}
+			local[m++] = p;
+			continue;
+		}
 		if (p->meta.l4_proto == 1 && p->meta.l3 == PKT_L3_IPV4)
 			r = icmp_echo_reply(p->data, &p->meta, c->addrs, c->n_addrs);
 		if (likely(r == ICMP_NOT_OURS)) {
@@ -199,28 +243,38 @@ static uint16_t worker_local_stage(struct dist_worker *w, struct pkt **pkts, uin
 		memcpy(pkts + k, local, m * sizeof(*local));
 	if (bad)
 		ctr_add(&w->ctr.drops[DROP_ICMP_UNANSWERED], bad);
+	if (full)
+		ctr_add(&w->ctr.drops[DROP_ARP_QUEUE_FULL], full);
+	*kept = (uint16_t)(n - handed);
 	return k;
 }
 
-static void worker_run_app(struct dist_worker *w, struct pkt **pkts, uint16_t n)
+/* Runs the local stage and the app; returns how many of the n packets are still this
+ * worker's (the rest went to worker 0), all with their verdict set. */
+static uint16_t worker_run_app(struct dist_worker *w, struct pkt **pkts, uint16_t n)
 {
-	uint16_t consumed = 0, dropped = 0, k = n;
+	uint16_t consumed = 0, dropped = 0, k = n, kept = n;
 
 	if (unlikely(w->flows.max))
 		worker_track_flows(w, pkts, n);
 	if (w->d->cfg.n_addrs)
-		k = worker_local_stage(w, pkts, n);
+		k = worker_local_stage(w, pkts, n, &kept);
 	if (k)
 		w->d->app->process_burst(&w->app, pkts, k);
 	for (uint16_t i = 0; i < k; i++) {
 		consumed += pkts[i]->verdict == PKT_VERDICT_CONSUMED;
 		dropped += pkts[i]->verdict == PKT_VERDICT_DROP;
 	}
+	/* ARP frames answered or absorbed here: consumed when no reply went out */
+	for (uint16_t i = k; i < kept; i++)
+		consumed +=
+			pkts[i]->meta.l3 == PKT_L3_ARP && pkts[i]->verdict == PKT_VERDICT_CONSUMED;
 	ctr_add(&w->ctr.handled, n);
 	if (consumed)
 		ctr_add(&w->ctr.consumed, consumed);
 	if (dropped)
 		ctr_add(&w->ctr.drops[DROP_APP_DROP], dropped);
+	return kept;
 }
 
 /* Parses a burst in place; frames that fail are counted on ctr and returned to the pool.
@@ -509,7 +563,8 @@ static void *worker_sw_main(void *arg)
 		poll_done(&idle, n, burst);
 		ctr_add(&w->ctr.rx, n);
 		prefetch_burst(w->pending, n);
-		worker_run_app(w, w->pending, n);
+		/* nothing is handed to worker 0 in sw mode: the RX thread gives it all ARP */
+		n = worker_run_app(w, w->pending, n);
 		for (uint16_t i = 0; i < n; i++)
 			if (w->pending[i]->verdict != PKT_VERDICT_TX)
 				w->pending[i] =
@@ -523,6 +578,45 @@ static void *worker_sw_main(void *arg)
 
 /* ---- rtc mode ------------------------------------------------------------------------ */
 
+static int others_done(struct dist *d)
+{
+	for (uint16_t i = 1; i < d->n_workers; i++)
+		if (!__atomic_load_n(&d->w[i].done, __ATOMIC_ACQUIRE))
+			return 0;
+	return 1;
+}
+
+/* Worker 0: the ARP frames the other workers received.  Replies leave through worker 0's
+ * queue; the buffers go back to their owner's pool (worker 0 is its one remote returner). */
+static unsigned worker0_arp_from_others(struct dist_worker *w0)
+{
+	struct dist *d = w0->d;
+	unsigned total = 0;
+
+	for (uint16_t i = 1; i < d->n_workers; i++) {
+		struct dist_worker *w = &d->w[i];
+		struct pkt *pkts[16], *txv[16];
+		uint16_t n, k = 0, consumed = 0;
+
+		n = (uint16_t)ring_dequeue_burst_spsc(&w->arp_in, (void **)pkts, 16);
+		for (uint16_t j = 0; j < n; j++) {
+			worker_arp_input(w0, pkts[j]);
+			if (pkts[j]->verdict == PKT_VERDICT_TX)
+				txv[k++] = pkts[j];
+			else
+				consumed++;
+		}
+		if (k)
+			tx_send(w0->q, &w0->ctr, txv, k);
+		if (consumed)
+			ctr_add(&w0->ctr.consumed, consumed);
+		if (n)
+			pktpool_return_burst_spsc(&w->pool, pkts, n);
+		total += n;
+	}
+	return total;
+}
+
 static void *worker_rtc_main(void *arg)
 {
 	struct dist_worker *w = arg;
@@ -534,14 +628,15 @@ static void *worker_rtc_main(void *arg)
 
 	while (!__atomic_load_n(&d->stop, __ATOMIC_ACQUIRE)) {
 		uint16_t n = q->rx_burst(q, pkts, burst);
-		poll_done(&idle, n, burst);
+		unsigned arp = w->arp_out && d->n_workers > 1 ? worker0_arp_from_others(w) : 0;
+		poll_done(&idle, n + arp, burst);
 		if (n == 0)
 			continue;
 		ctr_add(&w->ctr.rx, n);
 		uint16_t good = parse_burst(&w->pool, &w->ctr, pkts, n);
 		if (good == 0)
 			continue;
-		worker_run_app(w, pkts, good);
+		good = worker_run_app(w, pkts, good);
 		uint16_t k = 0;
 		for (uint16_t i = 0; i < good; i++)
 			if (pkts[i]->verdict == PKT_VERDICT_TX)
@@ -551,6 +646,14 @@ static void *worker_rtc_main(void *arg)
 		pktpool_put_burst(&w->pool, pkts, good);
 	}
 	__atomic_store_n(&w->done, 1, __ATOMIC_RELEASE);
+	/* Worker 0 answers for the others' ARP frames until the last of them has stopped. */
+	if (w->arp_out && d->n_workers > 1) {
+		while (!others_done(d)) {
+			if (!worker0_arp_from_others(w))
+				idle_wait(&idle);
+		}
+		worker0_arp_from_others(w);
+	}
 	return NULL;
 }
 
@@ -598,6 +701,49 @@ static void worker_free(struct dist_worker *w)
 	free(w->pending);
 	pktpool_destroy(&w->pool);
 	flowtrack_free(&w->flows);
+	free(w->arp_in_slots);
+	free(w->arp_out);
+}
+
+/* ARP for our addresses, with the port's MAC unless the config names one; worker 0 owns it. */
+static int dist_arp_setup(struct dist *d, char *err, size_t errlen)
+{
+	const struct dp_config *c = &d->cfg;
+	struct arp_params p;
+	int ret;
+
+	err[0] = '\0';
+	arp_params_default(&p);
+	if (c->has_mac)
+		memcpy(p.mac, c->mac, 6);
+	else if (d->port.has_mac)
+		memcpy(p.mac, d->port.mac, 6);
+	else {
+		snprintf(err, errlen,
+			 "mac: required with addrs: port %s has no MAC of its own (a VALE port or "
+			 "pipe)",
+			 c->port.iface);
+		return -EINVAL;
+	}
+	p.n_addrs = c->n_addrs;
+	for (unsigned i = 0; i < c->n_addrs; i++) {
+		memcpy(p.addrs[i].ip, c->addrs[i].ip, 4);
+		p.addrs[i].prefix_len = c->addrs[i].prefix_len;
+	}
+	p.hash_seed = (uint32_t)now_ns();
+	d->w[0].arp_out = calloc(1, sizeof(*d->w[0].arp_out));
+	ret = d->w[0].arp_out ? arp_create(&d->arp, &p) : -ENOMEM;
+	for (unsigned i = 0; !ret && i < c->n_arp; i++) {
+		ret = arp_add_static(d->arp, c->arp[i].ip, c->arp[i].mac);
+		if (ret)
+			snprintf(err, errlen,
+				 "arp[%u]: %u.%u.%u.%u: cannot add the static entry: %s", i,
+				 c->arp[i].ip[0], c->arp[i].ip[1], c->arp[i].ip[2], c->arp[i].ip[3],
+				 strerror(-ret));
+	}
+	if (ret && !err[0])
+		snprintf(err, errlen, "arp: cannot set up the table: %s", strerror(-ret));
+	return ret;
 }
 
 int dist_create(struct dist **out, const struct dp_config *cfg, const struct app_ops *app,
@@ -655,6 +801,15 @@ int dist_create(struct dist **out, const struct dp_config *cfg, const struct app
 				goto err_nomem;
 		} else {
 			uint32_t n = MAX(cfg->port.rx_slots, 4u * cfg->rx_burst);
+			/* with ARP, frames handed to worker 0 are out of this pool meanwhile */
+			if (cfg->n_addrs && i > 0) {
+				w->arp_in_slots = calloc(DIST_ARP_RING, sizeof(void *));
+				if (!w->arp_in_slots)
+					goto err_nomem;
+				ring_init(&w->arp_in, w->arp_in_slots, DIST_ARP_RING);
+				n += DIST_ARP_RING;
+				d->in_flight_max += DIST_ARP_RING;
+			}
 			if (pktpool_create(&w->pool, n))
 				goto err_nomem;
 			pools[i] = &w->pool;
@@ -675,6 +830,11 @@ int dist_create(struct dist **out, const struct dp_config *cfg, const struct app
 	d->port_open = 1;
 	for (uint16_t i = 0; !d->sw && i < d->n_workers; i++)
 		d->w[i].q = &d->port.queues[i];
+	if (cfg->n_addrs) {
+		ret = dist_arp_setup(d, err, errlen);
+		if (ret)
+			goto err;
+	}
 	for (uint16_t i = 0; i < d->n_workers; i++) {
 		if (d->app->init && (ret = d->app->init(&d->w[i].app, err, errlen)))
 			goto err;
@@ -823,6 +983,7 @@ void dist_destroy(struct dist *d)
 	}
 	free(d->w);
 	pktpool_destroy(&d->rx_pool);
+	arp_destroy(d->arp);
 	free(d);
 }
 
@@ -889,6 +1050,11 @@ void dist_snapshot(struct dist *d, struct stats_snapshot *s)
 		}
 	}
 	s->n_threads = n;
+	if (d->arp) {
+		s->has_arp = 1;
+		for (int c = 0; c < ARP_CNT_MAX; c++)
+			s->arp[c] = arp_counter_get(d->arp, (enum arp_counter)c);
+	}
 	s->rx_missed = io_port_rx_missed(&d->port);
 	for (int i = d->n_io - 1; i >= 0; i--)
 		s->t[d->n_io - 1 - i].rx = ctr_load(&d->io[i].ctr.rx);

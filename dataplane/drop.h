@@ -30,6 +30,7 @@
 	X(TX_PORT_FULL, "tx_port_full")		    /* backend refused the frame after retries */  \
 	X(APP_DROP, "app_drop")			    /* the app chose to drop */                    \
 	X(ICMP_UNANSWERED, "icmp_unanswered")	    /* echo request to us we must not answer */    \
+	X(ARP_QUEUE_FULL, "arp_queue_full")	/* rtc: ARP frame for worker 0, its queue full */  \
 	X(SHUTDOWN_TIMEOUT, "shutdown_timeout") /* still queued when the drain deadline passed */
 
 // clang-format on

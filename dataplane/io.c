@@ -31,6 +31,7 @@ int io_port_open(struct io_port *port, const struct dp_config *cfg, uint16_t nqu
 	port->rss = rss;
 	port->priv = NULL;
 	port->queues = NULL;
+	port->has_mac = 0;
 	if (!port->ops) {
 		if (cfg->port.backend == DP_BACKEND_NETMAP)
 			snprintf(err, errlen,

@@ -41,6 +41,8 @@ struct io_port {
 	uint16_t nqueues;
 	struct io_queue *queues;
 	const struct rss *rss; /* the distribution a multi-queue port imitates (mem backend) */
+	uint8_t mac[6];	       /* the port's own MAC, if has_mac (set by open) */
+	uint8_t has_mac;
 	void *priv;
 };
 

@@ -277,6 +277,8 @@ static int afp_open(struct io_port *port, const struct dp_config *cfg, char *err
 		return -ENOMEM;
 	}
 	port->priv = ap;
+	memcpy(port->mac, ifc.mac, 6);
+	port->has_mac = 1;
 	for (uint16_t i = 0; i < port->nqueues; i++)
 		ap->q[i].fd = -1;
 	if (port->nqueues > 1) {

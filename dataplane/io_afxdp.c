@@ -355,6 +355,8 @@ static int xsk_open(struct io_port *port, const struct dp_config *cfg, char *err
 		return -ENOMEM;
 	}
 	port->priv = xp;
+	memcpy(port->mac, ifc.mac, 6);
+	port->has_mac = 1;
 	if (ifc.rx_queues && first + port->nqueues > ifc.rx_queues) {
 		ret = -EINVAL;
 		snprintf(err, errlen,

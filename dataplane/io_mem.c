@@ -245,6 +245,9 @@ static int mem_open(struct io_port *port, const struct dp_config *cfg, char *err
 	if (!mp)
 		goto err;
 	port->priv = mp;
+	/* the generator's frames are addressed to 02:00:00:00:00:01 */
+	memcpy(port->mac, "\x02\0\0\0\0\x01", 6);
+	port->has_mac = 1;
 	mp->limit = g->packets;
 	mp->rate = g->rate;
 	mp->ring_slots = cfg->port.rx_slots;

@@ -74,6 +74,16 @@ char *stats_to_json(const struct stats_snapshot *s, int pretty)
 	json_object_object_add(root, "in_flight_max", json_object_new_uint64(s->in_flight_max));
 	json_object_object_add(root, "conserved", json_object_new_boolean(s->conserved));
 	json_object_object_add(root, "final", json_object_new_boolean(s->final));
+	if (s->has_arp) {
+		/* ARP's own counters (frames it answered, learned from or ignored, and why),
+		 * the non-zero ones: ARP frames are outside the drops, counted as tx or consumed */
+		json_object *arp = json_object_new_object();
+		for (int i = 0; i < ARP_CNT_MAX; i++)
+			if (s->arp[i])
+				json_object_object_add(arp, arp_counter_name((enum arp_counter)i),
+						       json_object_new_uint64(s->arp[i]));
+		json_object_object_add(root, "arp", arp);
+	}
 	for (uint16_t i = 0; i < s->n_threads; i++) {
 		const struct stats_thread *t = &s->t[i];
 		json_object *o = json_object_new_object();

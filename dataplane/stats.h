@@ -5,6 +5,7 @@
 #define VNF_STATS_H
 #include <stdint.h>
 #include "common.h"
+#include "arp.h"
 #include "drop.h"
 #include "flowtrack.h"
 
@@ -51,6 +52,8 @@ struct stats_snapshot {
 	int conserved;
 	int final; /* taken after the engine stopped: in_flight must be 0 */
 	double uptime_s;
+	uint8_t has_arp;	   /* ARP runs (addrs configured) */
+	uint64_t arp[ARP_CNT_MAX]; /* its counters (arp_counter_name) */
 	uint16_t n_threads;
 	struct stats_thread t[STATS_THREADS_MAX];
 };

@@ -8,6 +8,7 @@
 #include <time.h>
 #include "check.h"
 #include "dist.h"
+#include "arp.h"
 #include "csum.h"
 #include "flowtrack.h"
 #include "stats.h"
@@ -583,6 +584,80 @@ static void local_case(enum dp_mode mode)
 	dist_destroy(d);
 }
 
+/* A 60-byte ARP request from 02:..:02 / 10.0.0.1 for tip. */
+static void arp_request(uint8_t *f, uint8_t tip_last)
+{
+	memset(f, 0, 64);
+	memset(f, 0xff, 6);
+	memcpy(f + 6, "\x02\0\0\0\0\x02\x08\x06\0\x01\x08\0\x06\x04\0\x01", 16);
+	memcpy(f + 22, "\x02\0\0\0\0\x02\x0a\0\0\x01", 10);
+	memcpy(f + 38, "\x0a\x01\0", 3);
+	f[41] = tip_last;
+}
+
+static uint8_t arp_tx[4][64];
+static unsigned arp_n_tx;
+
+static void capture_arp(void *arg, uint16_t q, const struct pkt *p)
+{
+	if (arp_n_tx < 4)
+		memcpy(arp_tx[arp_n_tx++], p->data, 64);
+}
+
+/* ARP with addrs: worker 0 answers a request for our address (the reply leaves the port) and
+ * absorbs one for another address (consumed); the statistics carry ARP's counters. */
+static void arp_case(enum dp_mode mode, uint16_t workers)
+{
+	uint8_t f[2][64];
+	const uint8_t *frames[2] = { f[0], f[1] };
+	uint16_t lens[2] = { 60, 60 };
+	struct dp_config c;
+	struct stats_snapshot s;
+	struct dist *d;
+	struct io_mem_tx_hook hook = { capture_arp, NULL };
+	char err[256];
+
+	arp_request(f[0], 1); /* for us */
+	arp_request(f[1], 7); /* for someone else: updates the known asker, no reply */
+	arp_n_tx = 0;
+	mem_config(&c, mode, workers, 2);
+	c.n_addrs = 1;
+	memcpy(c.addrs[0].ip, "\x0a\x01\0\x01", 4);
+	c.addrs[0].prefix_len = 24;
+	CHECK(dist_create(&d, &c, NULL, err, sizeof(err)) == 0);
+	CHECK(io_mem_load_frames(dist_port(d), frames, lens, 2) == 0);
+	io_mem_set_tx_hook(dist_port(d), &hook);
+	CHECK(dist_start(d, err, sizeof(err)) == 0);
+	CHECK(run_to_completion(d, 2, &s) == 0);
+	CHECK_EQ_U(s.rx, 2);
+	CHECK_EQ_U(s.tx, 1);
+	CHECK_EQ_U(s.consumed, 1);
+	CHECK_EQ_U(s.drops_total, 0);
+	CHECK_EQ_U(arp_n_tx, 1);
+	/* the reply: to the asker, from the port's MAC, opcode 2, 10.1.0.1 is-at that MAC */
+	CHECK(memcmp(arp_tx[0], "\x02\0\0\0\0\x02\x02\0\0\0\0\x01\x08\x06", 14) == 0);
+	CHECK(arp_tx[0][21] == 2);
+	CHECK(memcmp(arp_tx[0] + 22, "\x02\0\0\0\0\x01\x0a\x01\0\x01", 10) == 0);
+	CHECK(memcmp(arp_tx[0] + 32, "\x02\0\0\0\0\x02\x0a\0\0\x01", 10) == 0);
+	CHECK(s.has_arp);
+	CHECK_EQ_U(s.arp[ARP_CNT_RX_REQUEST], 1);
+	CHECK_EQ_U(s.arp[ARP_CNT_RX_UPDATE], 1); /* the asker is known by now: merge rule */
+	char *json = stats_to_json(&s, 0);
+	CHECK(json && strstr(json, "\"arp\":{") && strstr(json, "\"rx_request\":1"));
+	free(json);
+	dist_destroy(d);
+}
+
+static void t_sw_arp_answered(void)
+{
+	arp_case(DP_MODE_SW, 2);
+}
+
+static void t_rtc_arp_answered(void)
+{
+	arp_case(DP_MODE_NIC, 1);
+}
+
 static void t_sw_local_icmp_and_udp_echo(void)
 {
 	local_case(DP_MODE_SW);
@@ -666,6 +741,6 @@ CHECK_MAIN("dist", TEST(t_sw_conservation_echo), TEST(t_sw_conservation_two_io_c
 	   TEST(t_sw_stalled_worker_isolated), TEST(t_sw_shutdown_drains),
 	   TEST(t_sw2_shutdown_drains), TEST(t_rtc_shutdown_drains), TEST(t_parse_drops_named),
 	   TEST(t_sw_tx_port_full_counted), TEST(t_rtc_tx_port_full_counted), TEST(t_echo_reflects),
-	   TEST(t_sw_local_icmp_and_udp_echo), TEST(t_rtc_local_icmp_and_udp_echo),
-	   TEST(t_create_rejects_unknown_app), TEST(t_create_app_init_failure_cleans_up),
-	   TEST(t_flowtrack_full_counts_untracked))
+	   TEST(t_sw_arp_answered), TEST(t_rtc_arp_answered), TEST(t_sw_local_icmp_and_udp_echo),
+	   TEST(t_rtc_local_icmp_and_udp_echo), TEST(t_create_rejects_unknown_app),
+	   TEST(t_create_app_init_failure_cleans_up), TEST(t_flowtrack_full_counts_untracked))
