@@ -38,6 +38,7 @@
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 #include <rte_eal.h>
 #include <rte_lpm.h>
+#include "bench_tsc.h"
 #pragma GCC diagnostic pop
 #endif
 
@@ -57,28 +58,6 @@ struct route {
 static struct route routes[ROUTES];
 static uint32_t ips_uniform[IPS], ips_routed[IPS];
 static uint32_t out[IPS], out_ref[IPS];
-
-static uint64_t tsc_start(void)
-{
-	_mm_lfence();
-	return __rdtsc();
-}
-
-static uint64_t tsc_stop(void)
-{
-	unsigned aux;
-	uint64_t t = __rdtscp(&aux);
-
-	_mm_lfence();
-	return t;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
 
 /* A BGP-table-like mix (about 60 % of a real table is /24). */
 static uint8_t random_depth(void)

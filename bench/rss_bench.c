@@ -19,6 +19,7 @@
 #pragma GCC diagnostic ignored "-Wsign-compare"
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 #include <rte_thash.h>
+#include "bench_tsc.h"
 #pragma GCC diagnostic pop
 #endif
 
@@ -55,28 +56,6 @@ static uint32_t naive_toeplitz(const uint8_t *key, const uint8_t *in, size_t len
 		window |= key[i + 8];
 	}
 	return h;
-}
-
-static uint64_t tsc_start(void)
-{
-	_mm_lfence();
-	return __rdtsc();
-}
-
-static uint64_t tsc_stop(void)
-{
-	unsigned aux;
-	uint64_t t = __rdtscp(&aux);
-
-	_mm_lfence();
-	return t;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
 }
 
 enum variant {

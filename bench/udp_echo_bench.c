@@ -57,7 +57,7 @@ static void *worker_main(void *arg)
 	struct mmsghdr *msgs = calloc(MAX_BATCH, sizeof(*msgs));
 	struct iovec *iov = calloc(MAX_BATCH, sizeof(*iov));
 	struct sockaddr_in *from = calloc(MAX_BATCH, sizeof(*from));
-	char (*bufs)[BUF_SIZE] = calloc(MAX_BATCH, BUF_SIZE);
+	char(*bufs)[BUF_SIZE] = calloc(MAX_BATCH, BUF_SIZE);
 
 	if (!msgs || !iov || !from || !bufs) {
 		fprintf(stderr, "udp_echo_bench: out of memory\n");
@@ -177,7 +177,8 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 
 	for (int i = 0; i < nthreads; i++) {
-		struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+		struct sockaddr_in sin = { .sin_family = AF_INET,
+					   .sin_port = htons((uint16_t)port),
 					   .sin_addr.s_addr = htonl(INADDR_ANY) };
 		struct timeval tv = { 0, 100000 };
 		int one = 1;
@@ -195,8 +196,8 @@ int main(int argc, char **argv)
 			goto out;
 		}
 		/* Beyond net.core.rmem_max needs CAP_NET_ADMIN; fall back to the capped size. */
-		if (rcvbuf && setsockopt(w[i].fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
-					 sizeof(rcvbuf)) != 0)
+		if (rcvbuf &&
+		    setsockopt(w[i].fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) != 0)
 			(void)setsockopt(w[i].fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 		if (bind(w[i].fd, (struct sockaddr *)&sin, sizeof(sin))) {
 			perror("udp_echo_bench: bind");
@@ -233,7 +234,8 @@ int main(int argc, char **argv)
 	       (unsigned long long)rx, (unsigned long long)tx, (unsigned long long)txf,
 	       (unsigned long long)miss, echo ? "true" : "false");
 	for (int i = 0; i < nthreads; i++)
-		printf("%s{\"cpu\":%d,\"rx\":%llu,\"tx\":%llu,\"tx_failed\":%llu,\"rx_missed\":%llu}",
+		printf("%s{\"cpu\":%d,\"rx\":%llu,\"tx\":%llu,\"tx_failed\":%llu,\"rx_missed\":%"
+		       "llu}",
 		       i ? "," : "", w[i].cpu, (unsigned long long)w[i].rx,
 		       (unsigned long long)w[i].tx, (unsigned long long)w[i].tx_failed,
 		       (unsigned long long)sock_drops(w[i].fd));

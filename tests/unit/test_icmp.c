@@ -158,5 +158,5 @@ static void t_reply_all_zero_body(void)
 	CHECK_EQ_U(load_be16(ic + 2), 0xffff);
 }
 
-CHECK_MAIN("icmp", TEST(t_reply_all_zero_body), TEST(t_reply_fields), TEST(t_not_ours_untouched), TEST(t_unanswerable),
-	   TEST(t_csum_update_matches_full))
+CHECK_MAIN("icmp", TEST(t_reply_all_zero_body), TEST(t_reply_fields), TEST(t_not_ours_untouched),
+	   TEST(t_unanswerable), TEST(t_csum_update_matches_full))
