@@ -217,9 +217,10 @@ static uint16_t worker_local_stage(struct dist_worker *w, struct pkt **pkts, uin
 		enum icmp_result r = ICMP_NOT_OURS;
 
 		if (unlikely(p->meta.l3 == PKT_L3_ARP) && w->d->arp) {
-			if (w->id == 0) {
+			if (w->arp_out) {
 				worker_arp_input(w, p);
-			} else if (ring_enqueue_burst_spsc(&w->arp_in, (void *const *)&p, 1)) {
+			} else if (w->arp_in_slots &&
+				   ring_enqueue_burst_spsc(&w->arp_in, (void *const *)&p, 1)) {
 				handed++;
 				continue;
 			} else {

@@ -33,6 +33,7 @@ struct xsk_queue {
 	/* RX side: RX ring and fill ring */
 	struct xsk_ring_cons rx;
 	struct xsk_ring_prod fq;
+	uint64_t rx_oversize; /* frames too long for a pkt; writer: RX thread, reader: stats */
 	/* TX side: TX ring, completion ring and the free TX frames */
 	struct xsk_ring_prod tx __cache_aligned;
 	struct xsk_ring_cons cq;
@@ -77,18 +78,24 @@ static uint16_t xsk_rx_burst(struct io_queue *q, struct pkt **pkts, uint16_t n)
 	}
 	/* The fill ring has room for every RX frame, so this never comes up short. */
 	(void)xsk_ring_prod__reserve(&xq->fq, got, &idx_fq);
+	uint32_t used = 0;
 	for (uint32_t i = 0; i < got; i++) {
 		const struct xdp_desc *d = xsk_ring_cons__rx_desc(&xq->rx, idx_rx + i);
-		struct pkt *p = pkts[i];
-		uint32_t len = MIN(d->len, (uint32_t)PKT_DATA_MAX);
 
-		memcpy(p->data, xsk_umem__get_data(xq->area, d->addr), len);
-		p->len = (uint16_t)len;
 		*xsk_ring_prod__fill_addr(&xq->fq, idx_fq + i) = xsk_umem__extract_addr(d->addr);
+		/* Larger than our buffers (a jumbo MTU in copy mode): lost here, and counted. */
+		if (unlikely(d->len > PKT_DATA_MAX)) {
+			__atomic_store_n(&xq->rx_oversize, xq->rx_oversize + 1, __ATOMIC_RELAXED);
+			continue;
+		}
+		memcpy(pkts[used]->data, xsk_umem__get_data(xq->area, d->addr), d->len);
+		pkts[used++]->len = (uint16_t)d->len;
 	}
 	xsk_ring_cons__release(&xq->rx, got);
 	xsk_ring_prod__submit(&xq->fq, got);
-	return (uint16_t)got;
+	if (unlikely(used < got))
+		pktpool_put_burst(q->pool, pkts + used, got - used);
+	return (uint16_t)used;
 }
 
 static void xsk_reclaim_tx(struct xsk_queue *xq)
@@ -433,6 +440,7 @@ static uint64_t xsk_rx_missed(const struct io_port *port)
 
 		if (getsockopt(xp->q[i].fd, SOL_XDP, XDP_STATISTICS, &st, &len) == 0)
 			m += st.rx_dropped + st.rx_ring_full;
+		m += __atomic_load_n(&xp->q[i].rx_oversize, __ATOMIC_RELAXED);
 	}
 	return m;
 }
