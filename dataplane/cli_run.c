@@ -93,7 +93,15 @@ int cli_run(int argc, char **argv)
 		       "JSON object on stdout.  With stats.socket set, `vnfdp stats --socket PATH` "
 		       "reads\n"
 		       "live statistics.  Exit status: 0 when every packet is accounted for, 1 "
-		       "otherwise.\n");
+		       "otherwise.\n\n"
+		       "port.backend picks the I/O: mem (in-memory generator), afpacket (any "
+		       "interface),\n"
+		       "afxdp (XDP sockets; detached on exit, and after a crash by the next run) "
+		       "or netmap\n"
+		       "(builds made with NETMAP_SRC).  Once running it prints on stderr what the "
+		       "port got,\n"
+		       "e.g. \"eth1: afxdp (XDP native, copy mode), 2 queues\".  See "
+		       "docs/backends.md.\n");
 		return 0;
 	}
 	if (argc != 2) {
