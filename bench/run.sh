@@ -8,6 +8,9 @@
 #
 #   ours                                   peer (Debian dpdk-dev 22.11)
 #   build/bench/rss_bench                  dpdk-test thash_perf_autotest (rte_softrss)
+#   build/bench/lpm_bench (lpm_lookup,     rte_lpm_lookup / rte_lpm_lookup_bulk in the same process;
+#     lpm_lookup_burst)                    once after the rounds, dpdk-test lpm_perf_autotest
+#                                          (1 M routes, latency-style loop: information only)
 #   build/bench/ring_bench                 dpdk-test ring_perf_autotest (SP/SC bulk 32, 2 cores)
 #   vnfdp bench --mode sw --lossless       dpdk-test distributor_perf_autotest (burst mode), and
 #                                          build/bench/dist_peer_bench: the same work on DPDK
@@ -38,6 +41,7 @@ VNFDP=$O/vnfdp
 RSS=$O/bench/rss_bench
 RING=$O/bench/ring_bench
 DPEER=$O/bench/dist_peer_bench
+LPM=$O/bench/lpm_bench
 EAL="--no-huge -m 1024 -l 0-1 --no-pci"
 NCPU=$(nproc 2>/dev/null || echo 1)
 T_START=$(date +%s)
@@ -84,8 +88,8 @@ run_all() {
 	mkdir -p "$RAW"
 	: >"$RAW/commands.tsv"
 	log "runs=$RUNS packets=$PACKETS cpus=$NCPU build=$O raw=$RAW"
-	for b in "$VNFDP" "$RSS" "$RING" "$DPEER"; do
-		[ -x "$b" ] || log "warning: $b is not built (make all $RSS $RING $DPEER); its rows will be n/a"
+	for b in "$VNFDP" "$RSS" "$RING" "$DPEER" "$LPM"; do
+		[ -x "$b" ] || log "warning: $b is not built (make all $RSS $RING $DPEER $LPM); its rows will be n/a"
 	done
 	cat /proc/loadavg >"$RAW/loadavg.start" 2>/dev/null
 
@@ -95,6 +99,8 @@ run_all() {
 		item ours_rss "$r" 180 TERM 0 "$RSS" "$RSS"
 		item peer_thash "$r" 240 TERM 0 dpdk-test \
 			"echo thash_perf_autotest | dpdk-test $EAL --file-prefix vnfbench_thash"
+		log "round $r/$RUNS: IPv4 LPM (ours and rte_lpm, same process)"
+		item ours_lpm "$r" 120 TERM 0 "$LPM" "$LPM"
 		log "round $r/$RUNS: hand-off (ours, rte_ring)"
 		item ours_ring "$r" 240 TERM 0 "$RING" "$RING"
 		item peer_ring "$r" 240 TERM 0 dpdk-test \
@@ -124,6 +130,12 @@ run_all() {
 				"$NCPU" >"$RAW/info_sw2_lossless.$r.meta"
 		fi
 	done
+
+	# DPDK's own LPM benchmark, once: about 3.5 minutes, and a different workload (1 M routes, each
+	# lookup's result feeds the next), so it is an external reference, not the ratio row.
+	log "lpm_perf_autotest (once, about 3.5 minutes)"
+	item peer_lpm 1 400 TERM 0 "dpdk-test stdbuf" \
+		"echo lpm_perf_autotest | stdbuf -o0 dpdk-test $EAL --file-prefix vnfbench_lpm"
 
 	# The kernel I/O path on veth (needs root, trafgen, dpdk-testpmd): its own rounds, its own raw
 	# directory; a missing tool makes it print one line, which becomes the section's "not run".
@@ -157,6 +169,13 @@ run_all() {
 						"$cg $VNFDP bench $args --packets $n --no-pin --json"
 				fi
 			done
+		done
+		# LPM: one pass of each lookup loop over one address set (lpm_bench --callgrind); the
+		# analysis divides each lookups_* function's inclusive Ir by its calls and 65 536 lookups.
+		for set in uniform routed; do
+			log "callgrind: LPM lookups, $set addresses"
+			item "cg_lpm_$set" 1 600 TERM 0 "valgrind $LPM" \
+				"valgrind --tool=callgrind --callgrind-out-file=$RAW/cg_lpm_$set.callgrind $LPM --callgrind $set"
 		done
 	fi
 	cat /proc/loadavg >"$RAW/loadavg.end" 2>/dev/null
@@ -314,17 +333,53 @@ def p_testpmd(text):
             "periods": len(steady)}
 
 
-PARSERS = {"ours_rss": p_json, "peer_thash": p_thash, "ours_ring": p_json, "peer_ring": p_ring,
+def p_lpm(text):
+    d = p_json(text)
+    for k in ("ours_4k_burst_uniform_cycles", "ours_4k_uniform_cycles", "mismatches"):
+        if k not in d:
+            raise ValueError(f"no '{k}' in lpm_bench's JSON")
+    return d
+
+
+def p_lpm_autotest(text):
+    out = {}
+    for label, key in (("Average LPM Add", "add_cycles"), ("Average LPM Lookup", "lookup_cycles"),
+                       ("BULK LPM Lookup", "bulk_cycles"), ("LPM LookupX4", "x4_cycles"),
+                       ("Average LPM Delete", "delete_cycles")):
+        m = re.search(re.escape(label) + r":\s*([\d.]+) cycles(?: \(fails = ([\d.]+)%\))?", text)
+        if m:
+            out[key] = float(m.group(1))
+            if m.group(2) is not None:
+                out[key.replace("cycles", "fails_pct")] = float(m.group(2))
+    m = re.search(r"No\. routes = (\d+)", text)
+    if m:
+        out["routes"] = int(m.group(1))
+    m = re.search(r"Unique added entries = (\d+)", text)
+    if m:
+        out["unique_routes"] = int(m.group(1))
+    m = re.search(r"Used table 24 entries = (\d+) \(([\d.]+)%\)", text)
+    if m:
+        out["tbl24_used_pct"] = float(m.group(2))
+    if "lookup_cycles" not in out:
+        raise ValueError("no 'Average LPM Lookup: ... cycles' line")
+    return out
+
+
+PARSERS = {"ours_rss": p_json, "peer_thash": p_thash, "ours_lpm": p_lpm, "ours_ring": p_json,
+           "peer_ring": p_ring,
            "ours_sw": p_vnfdp, "peer_dist": p_dist, "ours_rtc": p_vnfdp, "peer_testpmd": p_testpmd,
            "info_sw_lossy": p_vnfdp, "info_rtc2": p_vnfdp, "info_sw2": p_vnfdp,
-           "info_sw2_lossless": p_vnfdp, "peer_same": p_dpeer, "peer_same_ourhash": p_dpeer}
+           "info_sw2_lossless": p_vnfdp, "peer_same": p_dpeer, "peer_same_ourhash": p_dpeer,
+           "peer_lpm": p_lpm_autotest}
+ONCE = {"peer_lpm"}  # run once, after the rounds
 
 results = {}   # key -> list of dicts (one per successful round), plus failure reasons
 reasons = {}
 secs = collections.defaultdict(float)
 for key, parse in PARSERS.items():
     ok = []; why = []
-    for r in range(1, RUNS + 1):
+    nruns = 1 if key in ONCE else RUNS
+    for r in range(1, nruns + 1):
         m = meta(key, r)
         secs[key] += float(m.get("secs", 0) or 0)
         text = readf(f"{RAW}/{key}.{r}.out")
@@ -346,7 +401,7 @@ for key, parse in PARSERS.items():
     results[key] = ok
     if why:
         reasons[key] = collections.Counter(why).most_common(1)[0][0] + (
-            f" ({len(why)}/{RUNS} runs)" if ok else "")
+            f" ({len(why)}/{nruns} runs)" if ok else "")
 
 
 def vals(key, metric):
@@ -431,6 +486,48 @@ row("Toeplitz IPv6 4-tuple, TSC cycles/hash",
     f"{ratio:.1f}× faster" if ratio else "n/a",
     paired("peer_thash", "rte_softrss_len36", "ours_rss", "ipv6_4tuple_cycles", lambda a, b: a / b),
     "≤ 40 cycles", None if o6 is None else o6 <= 40)
+# 2b. IPv4 LPM (lpm_bench: ours and rte_lpm in the same process, same routes and addresses)
+lpm_runs = results.get("ours_lpm", [])
+lpm_bad = [(d["round"], d.get("mismatches")) for d in lpm_runs if d.get("mismatches") != 0]
+lpm_nodpdk = bool(lpm_runs) and not any(d.get("rte_lpm") for d in lpm_runs)
+lpm_thp = [d.get("thp_kib") for d in lpm_runs if isinstance(d.get("thp_kib"), int)]
+
+
+def lpm_answers():
+    if not lpm_runs:
+        return "answers: n/a (no lpm_bench result)"
+    if lpm_nodpdk:
+        return "answers: not compared (lpm_bench built without -DHAVE_DPDK)"
+    if lpm_bad:
+        return ("answers: **MISMATCH** between the variants in round(s) " +
+                ", ".join(f"{r} ({n} answers)" for r, n in lpm_bad))
+    return ("answers: every variant (ours single and burst, huge and 4 KiB pages, rte_lpm single and "
+            f"bulk) gave the same next hop for every address, {len(lpm_runs)}/{len(lpm_runs)} runs "
+            f"checked {2 * lpm_runs[0].get('addresses', 0):,} addresses each")
+
+
+def lpm_row(name, ours_m, thp_m, peer_m, peer_label):
+    o = med("ours_lpm", ours_m); t = med("ours_lpm", thp_m); pe = med("ours_lpm", peer_m)
+    ratio = pe / o if o and pe else None
+    thp = ("n/a" if t is None else f"{fnum(t, 2)} cycles" + (f", {pe / t:.2f}× rte_lpm" if pe and t else "")
+           + (f"; AnonHugePages {lpm_thp[0] // 1024} MiB" if lpm_thp and lpm_thp[0] > 0 else
+              "; no THP backing here (AnonHugePages 0), so this is 4 KiB pages too" if lpm_thp else ""))
+    row(name,
+        f"{fnum(o, 2)} (4 KiB pages)" if o is not None else na("ours_lpm"),
+        f"{fnum(pe, 2)} ({peer_label}, same process, `--no-huge`)" if pe is not None else
+        ("n/a (lpm_bench built without -DHAVE_DPDK)" if lpm_nodpdk else na("ours_lpm")),
+        f"{ratio:.2f}× (rte_lpm/ours)" if ratio else "n/a",
+        paired("ours_lpm", peer_m, "ours_lpm", ours_m, lambda a, b: a / b),
+        "≥ 1.0× rte_lpm (issue 4)", None if ratio is None else (ratio >= 1.0 and not lpm_bad),
+        "ratio = rte_lpm cycles / ours, both tables on 4 KiB pages (rte_lpm's is EAL memory under "
+        f"`--no-huge`); information: ours with huge pages (lpm_create's THP mapping) {thp}; " + lpm_answers())
+
+
+lpm_row("IPv4 LPM lookup, burst, 1024 routes, uniform addresses, TSC cycles/lookup",
+        "ours_4k_burst_uniform_cycles", "ours_burst_uniform_cycles", "rte_lpm_bulk_uniform_cycles",
+        "rte_lpm_lookup_bulk, 32")
+lpm_row("IPv4 LPM lookup, single, 1024 routes, uniform addresses, TSC cycles/lookup",
+        "ours_4k_uniform_cycles", "ours_uniform_cycles", "rte_lpm_uniform_cycles", "rte_lpm_lookup")
 # 3. hand-off
 oh = med("ours_ring", "ring_burst_spsc_cycles"); ph = med("peer_ring", "2core_legacy_SPSC_bulk32")
 ratio = ph / oh if oh and ph else None
@@ -489,6 +586,13 @@ for key in PARSERS:
 for key, why in reasons.items():
     if key.startswith(("ours_", "info_")) and not why.startswith("needs 3 CPUs"):
         problems.append(f"`{key}`: {why}")
+if lpm_bad:
+    problems.append("`ours_lpm`: lpm_bench found answers that differ between its variants (ours single, "
+                    "burst, 4 KiB, rte_lpm, rte_lpm bulk): " +
+                    ", ".join(f"{n} mismatches in round {r}" for r, n in lpm_bad))
+rc = [d["round"] for d in lpm_runs if d.get("rc_reason") and d.get("mismatches") == 0]
+if rc:
+    problems.append(f"`ours_lpm`: non-zero exit in round(s) {rc}")
 for key in ("peer_same", "peer_same_ourhash"):
     bad = [d["round"] for d in results.get(key, []) if not d.get("conserved") or not d.get("peer_checks")]
     if bad:
@@ -641,6 +745,57 @@ if any(os.path.exists(f"{RAW}/cg_{m}_200000.1.meta") for m in ("rtc", "sw", "pee
         except Exception as e:  # noqa: BLE001
             cg.append({"mode": mode, "error": f"analysis failed: {e}"})
 
+
+
+def cg_inclusive(path, prefix):
+    """Inclusive Ir and call count of every function whose name starts with prefix, from a
+    callgrind file: its own cost lines plus the inclusive cost of the calls it makes."""
+    names = {}
+
+    def nm(s):
+        m = re.match(r"\((\d+)\)(?: (.*))?$", s)
+        if not m:
+            return s
+        if m.group(2) is not None:
+            names[m.group(1)] = m.group(2)
+        return names.get(m.group(1), "?")
+    incl = collections.Counter(); calls = collections.Counter()
+    fn = cfn = None; npos = 1
+    with open(path, errors="replace") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if line.startswith("positions:"):
+                npos = len(line.split()) - 1; continue
+            if line.startswith("fn="):
+                fn = nm(line[3:]); continue
+            if line.startswith("cfn="):
+                cfn = nm(line[4:]); continue
+            if line.startswith("calls="):
+                calls[cfn] += int(line[6:].split()[0]); continue
+            if not line or not (line[0].isdigit() or line[0] in "+-*"):
+                continue
+            if fn and fn.startswith(prefix):
+                p = line.split()
+                incl[fn] += int(p[npos]) if len(p) > npos else 0
+    return {f: (incl[f], calls[f]) for f in incl}
+
+
+cg_lpm = {}   # set -> {function: Ir per lookup} or {"error": why}
+for lset in ("uniform", "routed"):
+    m = meta(f"cg_lpm_{lset}", 1)
+    path = f"{RAW}/cg_lpm_{lset}.callgrind"
+    if not os.path.exists(f"{RAW}/cg_lpm_{lset}.1.meta"):
+        continue
+    if m.get("ok") != "1" or not os.path.exists(path):
+        cg_lpm[lset] = {"error": m.get("reason") or "no output"}; continue
+    try:
+        per_call = p_json(readf(f"{RAW}/cg_lpm_{lset}.1.out") or "")["lookups_per_call"]
+        fns = cg_inclusive(path, "lookups_")
+        cg_lpm[lset] = {f: ir / (n * per_call) for f, (ir, n) in fns.items() if n}
+        cg_lpm[lset]["_calls"] = {f: n for f, (ir, n) in fns.items()}
+    except Exception as e:  # noqa: BLE001
+        cg_lpm[lset] = {"error": f"analysis failed: {e}"}
+
 # ---- information lines -----------------------------------------------------------------------
 info = []
 
@@ -683,6 +838,19 @@ RAWROWS = [
     ("peer_thash", "rte_softrss_len36", "peer: rte_softrss, key len 36 (IPv6 4-tuple)", "cycles/hash"),
     ("peer_thash", "rte_softrss_be_len36", "peer: rte_softrss_be, key len 36", "cycles/hash"),
     ("peer_thash", "rte_thash_gfni_len12", "peer: rte_thash_gfni, key len 12", "cycles/hash"),
+] + [
+    ("ours_lpm", f"{v}_{lset}_cycles", f"{who}: IPv4 LPM, {what}, {lset} addresses", "cycles/lookup")
+    for lset in ("uniform", "routed")
+    for v, who, what in (("ours_4k_burst", "ours", "burst 32, 4 KiB pages"),
+                         ("ours_burst", "ours", "burst 32, huge pages (THP)"),
+                         ("rte_lpm_bulk", "rte_lpm", "rte_lpm_lookup_bulk 32 (+ success-bit conversion)"),
+                         ("ours_4k", "ours", "single, 4 KiB pages"),
+                         ("ours", "ours", "single, huge pages (THP)"),
+                         ("rte_lpm", "rte_lpm", "rte_lpm_lookup"))
+] + [
+    ("peer_lpm", "lookup_cycles", "lpm_perf_autotest: Average LPM Lookup (1 M routes, once)", "cycles/lookup"),
+    ("peer_lpm", "bulk_cycles", "lpm_perf_autotest: BULK LPM Lookup (once)", "cycles/lookup"),
+    ("peer_lpm", "x4_cycles", "lpm_perf_autotest: LPM LookupX4 (once)", "cycles/lookup"),
     ("ours_ring", "ring_burst_spsc_cycles", "ours: burst SPSC ring, 2 cores, burst 32", "cycles/packet"),
     ("ours_ring", "ck_ring_burst_slot_cycles", "ck_ring SPSC, one 32-packet burst per slot", "cycles/packet"),
     ("ours_ring", "ck_ring_per_packet_cycles", "ck_ring SPSC, one pointer per slot", "cycles/packet"),
@@ -721,7 +889,8 @@ for key, metric, label, unit in RAWROWS:
             continue  # Debian's librte_hash is built without GFNI: the autotest skips these rows
         rawtab.append((label, unit, na(key), "", "", "0")); continue
     nd = 0 if unit == "Hz" else 2
-    rawtab.append((label, unit, fnum(s["median"], nd), fnum(s["min"], nd), fnum(s["max"], nd), f"{s['n']}/{RUNS}"))
+    rawtab.append((label, unit, fnum(s["median"], nd), fnum(s["min"], nd), fnum(s["max"], nd),
+                   f"{s['n']}/{1 if key in ONCE else RUNS}"))
 
 # ---- noise flags -----------------------------------------------------------------------------
 noisy = []
@@ -729,6 +898,8 @@ for key, metric, label in [("ours_sw", "mpps", "ours sw"), ("peer_dist", "burst_
                            ("peer_same", "mpps", "same-work peer"),
                            ("ours_rtc", "mpps", "ours rtc"), ("peer_testpmd", "mpps", "testpmd"),
                            ("ours_ring", "ring_burst_spsc_cycles", "ours hand-off"),
+                           ("ours_lpm", "ours_4k_burst_uniform_cycles", "ours LPM burst (4 KiB)"),
+                           ("ours_lpm", "rte_lpm_bulk_uniform_cycles", "rte_lpm bulk"),
                            ("peer_ring", "2core_legacy_SPSC_bulk32", "rte_ring 2-core")]:
     s = stat(key, metric)
     if s and s["min"] > 0 and s["max"] / s["min"] > 1.3:
@@ -736,7 +907,7 @@ for key, metric, label in [("ours_sw", "mpps", "ours sw"), ("peer_dist", "burst_
 
 # ---- output ----------------------------------------------------------------------------------
 summary = {"machine": machine, "rows": rows, "reasons": reasons, "problems": problems,
-           "callgrind": cg, "info": info, "raw": rawtab, "seconds": dict(secs)}
+           "callgrind": cg, "callgrind_lpm": cg_lpm, "info": info, "raw": rawtab, "seconds": dict(secs)}
 with open(f"{RAW}/summary.json", "w") as f:
     json.dump(summary, f, indent=1, default=str)
 
@@ -760,6 +931,18 @@ for c in cg:
         if "ir_per_pkt_excl_wait" in c:
             s += f"; {c['ir_per_pkt_excl_wait']:.0f} without the busy-wait ({100 * c['wait_share']:.0f} % of Ir)"
         print(s)
+for lset, c in cg_lpm.items():
+    if "error" in c:
+        print(f"instructions/lookup, LPM {lset}: n/a ({c['error']})")
+    else:
+        print(f"instructions/lookup, LPM {lset}: " +
+              ", ".join(f"{f} {v:.1f}" for f, v in sorted(c.items()) if not f.startswith("_")))
+if results.get("peer_lpm"):
+    d = results["peer_lpm"][0]
+    print(f"lpm_perf_autotest (information): lookup {fnum(d.get('lookup_cycles'))}, bulk "
+          f"{fnum(d.get('bulk_cycles'))}, x4 {fnum(d.get('x4_cycles'))} cycles")
+elif "peer_lpm" in reasons:
+    print(f"lpm_perf_autotest: {na('peer_lpm')}")
 for label, dm, m, dp, wk in info:
     if not m:
         print(f"{label}: {dm}")
@@ -881,6 +1064,77 @@ A("On 2 vCPUs the `sw` 2-worker run puts the RX/TX thread and worker 1 on the sa
   (f" Every packet was accounted for (`conserved`) in all {len(cons)} `vnfdp bench` runs." if cons and all(cons) else
    " **Some runs were not conserved** (see Problems)." if cons else ""))
 A("")
+A("### IPv4 LPM lookup, all variants (information)")
+A("")
+A("`lpm_bench`: 1 024 routes, 64 Ki addresses per set, TSC cycles per lookup (throughput: independent "
+  "lookups), ours and rte_lpm in the same process on the same routes and addresses. Each cell is the "
+  f"median over the {RUNS} rounds of lpm_bench's own median of 7 timed runs of 40 passes each (lowest–highest round). "
+  "\"uniform\" addresses are random 32-bit values (nearly every lookup misses the caches and the "
+  "TLB); \"routed\" ones fall inside a random non-default route 90 % of the time. Ir/lookup from "
+  "callgrind (`lpm_bench --callgrind uniform|routed`): inclusive Ir of each timed loop / (calls × "
+  "65 536), including storing the result and mapping a miss to 0xffffffff; rte_lpm's bulk loop also "
+  "converts the success bit, as its caller must.")
+A("")
+A("| addresses | lookup | ours, huge pages (THP) | ours, 4 KiB pages | rte_lpm (4 KiB, `--no-huge`) | "
+  "rte_lpm / ours, 4 KiB (per-round range) | Ir/lookup ours | Ir/lookup rte_lpm |")
+A("|---|---|---|---|---|---|---|---|")
+
+
+def lpm_cell(metric, nd=2):
+    st = stat("ours_lpm", metric)
+    return "n/a" if st is None else f"{fnum(st['median'], nd)} ({fnum(st['min'], nd)}–{fnum(st['max'], nd)})"
+
+
+for lset in ("uniform", "routed"):
+    for kind, ov, pv, ofn, pfn, label in (
+            ("burst", "ours_burst", "rte_lpm_bulk", "lookups_ours_burst", "lookups_rte_bulk",
+             "burst 32: `lpm_lookup_burst` / `rte_lpm_lookup_bulk`"),
+            ("single", "ours", "rte_lpm", "lookups_ours", "lookups_rte",
+             "single: `lpm_lookup` / `rte_lpm_lookup`")):
+        o4 = med("ours_lpm", f"{ov.replace('ours', 'ours_4k', 1)}_{lset}_cycles")
+        pe = med("ours_lpm", f"{pv}_{lset}_cycles")
+        rr = paired("ours_lpm", f"{pv}_{lset}_cycles", "ours_lpm",
+                    f"{ov.replace('ours', 'ours_4k', 1)}_{lset}_cycles", lambda a, b: a / b)
+        c = cg_lpm.get(lset, {})
+        ir = lambda f: "n/a" if "error" in c or f not in c else f"{c[f]:.1f}"  # noqa: E731
+        A(f"| {lset} | {label} | {lpm_cell(f'{ov}_{lset}_cycles')} | "
+          f"{lpm_cell(ov.replace('ours', 'ours_4k', 1) + f'_{lset}_cycles')} | {lpm_cell(f'{pv}_{lset}_cycles')} | "
+          + (f"{pe / o4:.2f}×{rng(rr)}" if o4 and pe else "n/a") + f" | {ir(ofn)} | {ir(pfn)} |")
+A("")
+lpm_notes = []
+if lpm_runs:
+    lpm_notes.append(f"Our table needed {lpm_runs[0].get('ours_tbl8_groups', '?')} tbl8 groups; "
+                     + (f"AnonHugePages of the process: {lpm_thp[0] // 1024} MiB (THP backed our default table)."
+                        if lpm_thp and lpm_thp[0] > 0 else
+                        "AnonHugePages of the process: 0, so the \"huge pages\" column ran on 4 KiB pages too."
+                        if lpm_thp else "AnonHugePages unknown."))
+    lpm_notes.append(lpm_answers()[0].upper() + lpm_answers()[1:] + ".")
+for lset, c in cg_lpm.items():
+    if "error" in c:
+        lpm_notes.append(f"callgrind, {lset}: n/a ({c['error']}).")
+    elif c.get("_calls"):
+        lpm_notes.append(f"callgrind, {lset}: calls per loop " +
+                         ", ".join(f"`{f}` {n}" for f, n in sorted(c["_calls"].items())) + ".")
+if lpm_notes:
+    A(" ".join(lpm_notes))
+    A("")
+pl = results.get("peer_lpm", [])
+if pl:
+    d = pl[0]
+    fails = d.get("lookup_fails_pct")
+    A("DPDK's own benchmark, `lpm_perf_autotest` (run once, after the rounds): "
+      + (f"{d['routes']:,} routes, " if d.get("routes") else "")
+      + f"Average LPM Lookup {fnum(d.get('lookup_cycles'))} cycles, BULK LPM Lookup {fnum(d.get('bulk_cycles'))}, "
+      f"LPM LookupX4 {fnum(d.get('x4_cycles'))}"
+      + (f" (fails = {fails:.1f} %)" if fails is not None else "")
+      + (f"; Average LPM Add {fnum(d.get('add_cycles'), 0)}, Delete {fnum(d.get('delete_cycles'), 0)} cycles"
+         if d.get("add_cycles") else "")
+      + ". It loads a BGP-like table of about a million routes and feeds each lookup's result into the "
+      "next iteration, so it is closer to latency and touches far more tbl8 groups: information only, "
+      "not comparable with the throughput rows above.")
+else:
+    A(f"DPDK's own benchmark, `lpm_perf_autotest`: {na('peer_lpm')}.")
+A("")
 A("### Per round")
 A("")
 A("The distributor's cache-line round trip (measured at the start of that test) indicates how "
@@ -896,7 +1150,11 @@ PR = [("peer_dist", "cacheline_ticks", "cache-line round trip, ticks", 0),
       ("ours_rtc", "mpps", "ours `rtc`, Mpps", 2),
       ("peer_testpmd", "mpps", "testpmd macswap, Mpps", 2),
       ("ours_rss", "ipv4_4tuple_cycles", "ours Toeplitz IPv4, cycles", 1),
-      ("peer_thash", "rte_softrss_len12", "rte_softrss len 12, cycles", 1)]
+      ("peer_thash", "rte_softrss_len12", "rte_softrss len 12, cycles", 1),
+      ("ours_lpm", "ours_4k_burst_uniform_cycles", "ours LPM burst, 4 KiB, uniform, cycles", 2),
+      ("ours_lpm", "rte_lpm_bulk_uniform_cycles", "rte_lpm bulk, uniform, cycles", 2),
+      ("ours_lpm", "ours_4k_uniform_cycles", "ours LPM single, 4 KiB, uniform, cycles", 2),
+      ("ours_lpm", "rte_lpm_uniform_cycles", "rte_lpm single, uniform, cycles", 2)]
 A("| round | " + " | ".join(p[2] for p in PR) + " |")
 A("|---|" + "---|" * len(PR))
 for r in range(1, RUNS + 1):
@@ -921,6 +1179,13 @@ elif kp_rc or kp_sec:
       + f" (raw output in `{RAW}/kernel_path.err`). Run it alone with `O={O} KPATH_MD=docs/benchmarks.md bash bench/kernel_path.sh`.")
     A("<!-- kernel-path:end -->")
     A("")
+else:
+    # Not run in this make bench (BENCH_KPATH=0): keep the section the file already has.
+    old = readf(OUT_MD) or ""
+    b = old.find("<!-- kernel-path:begin"); e = old.find("<!-- kernel-path:end -->")
+    if b >= 0 and e > b:
+        L.extend(old[b:e + len("<!-- kernel-path:end -->")].split("\n"))
+        A("")
 A("## Raw medians")
 A("")
 A("| metric | unit | median | min | max | runs |")
@@ -943,9 +1208,11 @@ A(f"Each round runs these in this order (`{O}` is the build directory; DPDK gets
   "`--file-prefix` per test):")
 A("")
 A("```sh")
-for key in ("ours_rss", "peer_thash", "ours_ring", "peer_ring", "ours_sw", "peer_dist", "peer_same",
-            "peer_same_ourhash", "ours_rtc",
-            "peer_testpmd", "info_sw_lossy", "info_rtc2", "info_sw2", "info_sw2_lossless"):
+for key in ("ours_rss", "peer_thash", "ours_lpm", "ours_ring", "peer_ring", "ours_sw", "peer_dist",
+            "peer_same", "peer_same_ourhash", "ours_rtc",
+            "peer_testpmd", "info_sw_lossy", "info_rtc2", "info_sw2", "info_sw2_lossless", "peer_lpm"):
+    if key == "peer_lpm":
+        A("# once, after all rounds (about 3.5 minutes):")
     c = cmd(key)
     if c == "(not run)":
         A(f"# {key}: not run ({reasons.get(key, 'no data')})")
@@ -960,7 +1227,8 @@ A("testpmd prints `Rx-pps` for each of its two ports every second; the peer figu
   "once per mode:")
 A("")
 A("```sh")
-for key in ("cg_rtc_20000", "cg_rtc_200000", "cg_sw_20000", "cg_sw_200000", "cg_peer_20000", "cg_peer_200000"):
+for key in ("cg_rtc_20000", "cg_rtc_200000", "cg_sw_20000", "cg_sw_200000", "cg_peer_20000", "cg_peer_200000",
+            "cg_lpm_uniform", "cg_lpm_routed"):
     if key in commands:
         A(commands[key])
 A("```")
@@ -988,6 +1256,16 @@ A("- **Toeplitz.** `rss_bench` times our table-driven hash over 1 024 pre-genera
   "`rte_softrss` in a similar loop, 32 768 passes over 1 024 random tuples, with the same 40 key "
   "bytes. Debian builds "
   "librte_hash for `-march=corei7`, so the autotest skips its GFNI rows even on CPUs with GFNI.")
+A("- **IPv4 LPM.** `lpm_bench` (bench/lpm_bench.c) builds our DIR-24-8 table (dataplane/lpm.c) and "
+  "DPDK's `rte_lpm` from the same 1 024 routes (0/1 and 128/1 stand in for a default route, as "
+  "rte_lpm has no /0; the rest random, mostly /16–/24) and times every variant once per pass over the "
+  "same 64 Ki addresses (7 timed runs of 40 passes, median): ours single and burst 32 on the table as `lpm_create` maps "
+  "it (MADV_HUGEPAGE, which THP backs when the kernel allows) and on a copy with MADV_NOHUGEPAGE, and "
+  "`rte_lpm_lookup` and `rte_lpm_lookup_bulk` (32) on rte_lpm's table in EAL memory under `--no-huge` "
+  "(4 KiB pages). The headline rows compare the 4 KiB figures, like for like; the huge-page figure "
+  "is information. Before timing, the program checks that every variant gives the same next hop "
+  "for all 131 072 addresses and exits 1 if not (shown under Problems). `lpm_perf_autotest` uses "
+  "about a million routes and a dependent-lookup loop, so it is reported, not compared.")
 A("- **Hand-off.** `ring_bench` moves packet pointers from CPU 0 to CPU 1 through our SPSC ring in "
   "bursts of 32 and divides by the element count. `ring_perf_autotest`'s two-core rows are cycles "
   "per element too (in DPDK 22.11; its single-core burst/bulk rows are per enqueue+dequeue pair of "
