@@ -28,6 +28,7 @@
 #include <x86intrin.h>
 #include "common.h"
 #include "../tests/unit/xorshift.h"
+#include "bench_tsc.h"
 #include "lpm.h"
 
 #ifdef HAVE_DPDK
@@ -38,7 +39,6 @@
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 #include <rte_eal.h>
 #include <rte_lpm.h>
-#include "bench_tsc.h"
 #pragma GCC diagnostic pop
 #endif
 

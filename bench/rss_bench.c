@@ -10,6 +10,7 @@
 #include <x86intrin.h>
 #include "common.h"
 #include "../tests/unit/xorshift.h"
+#include "bench_tsc.h"
 #include "rss.h"
 
 #ifdef HAVE_DPDK
@@ -19,7 +20,6 @@
 #pragma GCC diagnostic ignored "-Wsign-compare"
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 #include <rte_thash.h>
-#include "bench_tsc.h"
 #pragma GCC diagnostic pop
 #endif
 
