@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "arp_table.h"
+#include "common.h"
 
 #define SLOT_EMPTY 0u
 #define SLOT_TOMB  1u
@@ -56,14 +57,13 @@ static void mac_unpack(uint64_t v, uint8_t mac[6])
 
 int arp_table_init(struct arp_table *t, uint32_t ids, uint32_t seed)
 {
-	uint64_t slots = 1;
+	uint64_t slots;
 	int err = -ENOMEM;
 
 	*t = (struct arp_table){ .seed = seed, .ids = ids };
 	if (!ids || ids > (1u << 24))
 		return -EINVAL;
-	while (slots < 4ull * ids)
-		slots <<= 1;
+	slots = pow2_at_least(4 * ids); /* ids <= 2^24 */
 	t->slot = calloc(slots, sizeof(*t->slot));
 	t->rec = calloc(2ull * ids, sizeof(*t->rec));
 	t->slot_of = calloc(ids, sizeof(*t->slot_of));

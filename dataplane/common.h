@@ -46,4 +46,13 @@ static inline int is_pow2(uint64_t x)
 	return x && !(x & (x - 1));
 }
 
+/* The smallest power of two >= n, and at least 2 (ring and hash-table sizes); n <= 2^31. */
+static inline uint32_t pow2_at_least(uint32_t n)
+{
+	uint32_t p = 2;
+	while (p < n)
+		p <<= 1;
+	return p;
+}
+
 #endif

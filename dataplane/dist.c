@@ -660,14 +660,6 @@ static void *worker_rtc_main(void *arg)
 
 /* ---- set-up and tear-down ------------------------------------------------------------ */
 
-static uint32_t pow2_at_least(uint32_t n)
-{
-	uint32_t p = 2;
-	while (p < n)
-		p <<= 1;
-	return p;
-}
-
 static int worker_setup_sw(struct dist *d, struct dist_worker *w)
 {
 	uint32_t ring_size = pow2_at_least(d->cfg.worker_ring);

@@ -4,13 +4,12 @@
 
 int flowtrack_init(struct flowtrack *t, uint32_t max)
 {
-	uint32_t slots = 2;
+	uint32_t slots;
 
 	memset(t, 0, sizeof(*t));
 	if (max == 0 || max > 65536)
 		return -EINVAL;
-	while (slots < 2 * max)
-		slots <<= 1;
+	slots = pow2_at_least(2 * max);
 	t->key = calloc(slots, sizeof(*t->key));
 	t->count = calloc(slots, sizeof(*t->count));
 	if (!t->key || !t->count) {

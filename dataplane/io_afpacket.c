@@ -179,14 +179,6 @@ static int afp_setsockopt(int fd, int opt, const void *v, socklen_t len, const c
 	return -e;
 }
 
-static uint32_t pow2_ceil(uint32_t x)
-{
-	uint32_t p = 1;
-	while (p < x)
-		p <<= 1;
-	return p;
-}
-
 /* One socket with both rings, bound to the interface, optionally joined to the fanout group. */
 static int afp_queue_open(struct afp_queue *aq, const struct io_iface *ifc,
 			  const struct dp_config *cfg, int fanout_arg, char *err, size_t errlen)
@@ -218,7 +210,7 @@ static int afp_queue_open(struct afp_queue *aq, const struct io_iface *ifc,
 
 	uint32_t rx_bytes = MAX(cfg->port.rx_slots, 64u) * AFP_RX_FRAME;
 	rx.tp_block_size = AFP_RX_BLOCK;
-	rx.tp_block_nr = pow2_ceil(MAX(rx_bytes / AFP_RX_BLOCK, 4u));
+	rx.tp_block_nr = pow2_at_least(MAX(rx_bytes / AFP_RX_BLOCK, 4u));
 	rx.tp_frame_size = AFP_RX_FRAME;
 	rx.tp_frame_nr = rx.tp_block_nr * (AFP_RX_BLOCK / AFP_RX_FRAME);
 	rx.tp_retire_blk_tov = AFP_RX_TOV_MS;

@@ -169,7 +169,7 @@ static void lpm_unmap(void *p, size_t bytes)
 int lpm_create(struct lpm **out, uint32_t max_routes, uint32_t max_tbl8)
 {
 	struct lpm *lpm = NULL;
-	uint32_t slots = 2;
+	uint32_t slots;
 	int huge8, ret = -EINVAL;
 
 	if (out)
@@ -177,8 +177,7 @@ int lpm_create(struct lpm **out, uint32_t max_routes, uint32_t max_tbl8)
 	if (!out || max_routes == 0 || max_routes > (1u << 30) || max_tbl8 > LPM_TBL8_MAX)
 		goto out;
 	ret = -ENOMEM;
-	while (slots < 2 * max_routes)
-		slots <<= 1;
+	slots = pow2_at_least(2 * max_routes);
 	lpm = calloc(1, sizeof(*lpm));
 	if (!lpm)
 		goto out;

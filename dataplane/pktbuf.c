@@ -4,9 +4,7 @@
 
 int pktpool_create(struct pktpool *p, uint32_t n)
 {
-	uint32_t ring_size = 2;
-	while (ring_size < n)
-		ring_size <<= 1;
+	uint32_t ring_size = pow2_at_least(n);
 	p->mem = NULL;
 	p->stack = NULL;
 	p->ret_slots = NULL;
