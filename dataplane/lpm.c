@@ -232,6 +232,24 @@ void lpm_free(struct lpm *lpm)
 
 /* ---- table updates ------------------------------------------------------------------------ */
 
+/* Adding a route of depth `depth`: each of the n entries takes it unless a longer route
+ * already covers that entry. */
+static void entries_add(uint32_t *e, uint32_t n, uint8_t depth, uint32_t entry)
+{
+	for (uint32_t j = 0; j < n; j++)
+		if (!(e[j] & LPM_ENTRY_VALID) || entry_depth(e[j]) <= depth)
+			entry_store(&e[j], entry);
+}
+
+/* Deleting a route of depth `depth`: the entries it set go back to repl (the covering route,
+ * or invalid). */
+static void entries_delete(uint32_t *e, uint32_t n, uint8_t depth, uint32_t repl)
+{
+	for (uint32_t j = 0; j < n; j++)
+		if ((e[j] & LPM_ENTRY_VALID) && entry_depth(e[j]) == depth)
+			entry_store(&e[j], repl);
+}
+
 /* Depth <= 24: the route spans 2^(24 - depth) first-level entries; where one points to a
  * group, the group's entries are updated instead (the group stays: it exists because of a
  * longer route in that /24, which this one does not remove). */
@@ -242,15 +260,11 @@ static void tables_add_short(struct lpm *lpm, uint32_t prefix, uint8_t depth, ui
 	for (uint32_t i = first; i < first + n; i++) {
 		uint32_t e = lpm->tbl24[i];
 
-		if (e & LPM_ENTRY_EXT) {
-			uint32_t *g = &lpm->tbl8[(e & LPM_ENTRY_NH_MASK) * TBL8_ENTRIES];
-
-			for (uint32_t j = 0; j < TBL8_ENTRIES; j++)
-				if (!(g[j] & LPM_ENTRY_VALID) || entry_depth(g[j]) <= depth)
-					entry_store(&g[j], entry);
-		} else if (!(e & LPM_ENTRY_VALID) || entry_depth(e) <= depth) {
-			entry_store(&lpm->tbl24[i], entry);
-		}
+		if (e & LPM_ENTRY_EXT)
+			entries_add(&lpm->tbl8[(e & LPM_ENTRY_NH_MASK) * TBL8_ENTRIES],
+				    TBL8_ENTRIES, depth, entry);
+		else
+			entries_add(&lpm->tbl24[i], 1, depth, entry);
 	}
 }
 
@@ -264,10 +278,8 @@ static void tables_add_long(struct lpm *lpm, uint32_t prefix, uint8_t depth, uin
 	uint32_t *g;
 
 	if (e & LPM_ENTRY_EXT) {
-		g = &lpm->tbl8[(e & LPM_ENTRY_NH_MASK) * TBL8_ENTRIES];
-		for (uint32_t j = lo; j < lo + n; j++)
-			if (!(g[j] & LPM_ENTRY_VALID) || entry_depth(g[j]) <= depth)
-				entry_store(&g[j], entry);
+		entries_add(&lpm->tbl8[(e & LPM_ENTRY_NH_MASK) * TBL8_ENTRIES + lo], n, depth,
+			    entry);
 		return;
 	}
 	/* lpm_add checked that a group is free.  No reader can be in it: it was either never
@@ -288,15 +300,11 @@ static void tables_delete_short(struct lpm *lpm, uint32_t prefix, uint8_t depth,
 	for (uint32_t i = first; i < first + n; i++) {
 		uint32_t e = lpm->tbl24[i];
 
-		if (e & LPM_ENTRY_EXT) {
-			uint32_t *g = &lpm->tbl8[(e & LPM_ENTRY_NH_MASK) * TBL8_ENTRIES];
-
-			for (uint32_t j = 0; j < TBL8_ENTRIES; j++)
-				if ((g[j] & LPM_ENTRY_VALID) && entry_depth(g[j]) == depth)
-					entry_store(&g[j], repl);
-		} else if ((e & LPM_ENTRY_VALID) && entry_depth(e) == depth) {
-			entry_store(&lpm->tbl24[i], repl);
-		}
+		if (e & LPM_ENTRY_EXT)
+			entries_delete(&lpm->tbl8[(e & LPM_ENTRY_NH_MASK) * TBL8_ENTRIES],
+				       TBL8_ENTRIES, depth, repl);
+		else
+			entries_delete(&lpm->tbl24[i], 1, depth, repl);
 	}
 }
 
@@ -310,9 +318,7 @@ static void tables_delete_long(struct lpm *lpm, uint32_t prefix, uint8_t depth, 
 	uint32_t lo = prefix & 0xff, n = 1u << (32 - depth);
 	uint32_t *g = &lpm->tbl8[gi * TBL8_ENTRIES];
 
-	for (uint32_t j = lo; j < lo + n; j++)
-		if ((g[j] & LPM_ENTRY_VALID) && entry_depth(g[j]) == depth)
-			entry_store(&g[j], repl);
+	entries_delete(g + lo, n, depth, repl);
 	for (uint32_t j = 0; j < TBL8_ENTRIES; j++)
 		if ((g[j] & LPM_ENTRY_VALID) && entry_depth(g[j]) > 24)
 			return;
