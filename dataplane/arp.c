@@ -46,7 +46,8 @@ struct arp {
 	struct arp_entry *e; /* writer: capacity entries */
 	void **hold;	     /* writer: hold_len per entry */
 	uint32_t free_head;  /* writer */
-	uint32_t count;	     /* writer */
+	uint32_t count;	     /* writer; any thread reads it (arp_count) */
+	uint32_t n_static;   /* writer; any thread reads it (arp_count_static) */
 	uint32_t tick_pos;   /* writer: where a stopped arp_tick resumes */
 	/* Written by the writer only, read by any thread (arp_counter_get). */
 	uint64_t cnt[ARP_CNT_MAX] __cache_aligned;
@@ -83,7 +84,12 @@ uint64_t arp_counter_get(const struct arp *a, enum arp_counter c)
 
 uint32_t arp_count(const struct arp *a)
 {
-	return a->count;
+	return __atomic_load_n(&a->count, __ATOMIC_RELAXED);
+}
+
+uint32_t arp_count_static(const struct arp *a)
+{
+	return __atomic_load_n(&a->n_static, __ATOMIC_RELAXED);
 }
 
 static void put_be16(uint8_t *p, uint16_t v)
@@ -299,7 +305,7 @@ static void entry_free(struct arp *a, uint32_t id)
 	arp_table_remove(&a->t, id);
 	a->e[id] = (struct arp_entry){ .next_free = a->free_head };
 	a->free_head = id;
-	a->count--;
+	__atomic_store_n(&a->count, a->count - 1, __ATOMIC_RELAXED);
 }
 
 /* The oldest stale entry among ids (all entries if ids is NULL), or NO_ID.  Only stale
@@ -349,7 +355,7 @@ static uint32_t entry_alloc(struct arp *a, uint32_t ip, const uint8_t mac[6], ui
 		goto full_push;
 	a->e[id] = (struct arp_entry){ .ip = ip, .state = state, .confirmed_ns = now };
 	memcpy(a->e[id].mac, mac, 6);
-	a->count++;
+	__atomic_store_n(&a->count, a->count + 1, __ATOMIC_RELAXED);
 	return id;
 
 full_push:
@@ -670,10 +676,16 @@ int arp_add_static(struct arp *a, const uint8_t ip4[4], const uint8_t mac[6])
 	if (ip_bad(ip) || is_ours(a, ip) || mac_bad(mac))
 		return -EINVAL;
 	id = arp_table_find(&a->t, ip);
-	if (id < 0)
-		return entry_alloc(a, ip, mac, ARP_ST_STATIC, 0) == NO_ID ? -ENOSPC : 0;
+	if (id < 0) {
+		if (entry_alloc(a, ip, mac, ARP_ST_STATIC, 0) == NO_ID)
+			return -ENOSPC;
+		__atomic_store_n(&a->n_static, a->n_static + 1, __ATOMIC_RELAXED);
+		return 0;
+	}
 	if (a->e[id].hold_n)
 		return -EBUSY;
+	if (a->e[id].state != ARP_ST_STATIC)
+		__atomic_store_n(&a->n_static, a->n_static + 1, __ATOMIC_RELAXED);
 	a->e[id].state = ARP_ST_STATIC;
 	a->e[id].probes = 0;
 	memcpy(a->e[id].mac, mac, 6);

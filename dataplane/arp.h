@@ -162,7 +162,8 @@ int arp_flush(struct arp *a, struct arp_out *out);
 
 /* Any thread. */
 uint64_t arp_counter_get(const struct arp *a, enum arp_counter c);
-/* Writer: entries in use (static included). */
+/* Any thread: entries in use (static included), and static entries. */
 uint32_t arp_count(const struct arp *a);
+uint32_t arp_count_static(const struct arp *a);
 
 #endif

@@ -1047,6 +1047,8 @@ void dist_snapshot(struct dist *d, struct stats_snapshot *s)
 		s->has_arp = 1;
 		for (int c = 0; c < ARP_CNT_MAX; c++)
 			s->arp[c] = arp_counter_get(d->arp, (enum arp_counter)c);
+		s->arp_entries = arp_count(d->arp);
+		s->arp_static = arp_count_static(d->arp);
 	}
 	s->rx_missed = io_port_rx_missed(&d->port);
 	for (int i = d->n_io - 1; i >= 0; i--)

@@ -78,6 +78,10 @@ char *stats_to_json(const struct stats_snapshot *s, int pretty)
 		/* ARP's own counters (frames it answered, learned from or ignored, and why),
 		 * the non-zero ones: ARP frames are outside the drops, counted as tx or consumed */
 		json_object *arp = json_object_new_object();
+		json_object_object_add(arp, "entries", json_object_new_uint64(s->arp_entries));
+		json_object_object_add(arp, "static_entries",
+				       json_object_new_uint64(s->arp_static));
+		json_object_object_add(arp, "held", json_object_new_uint64(s->arp_held));
 		for (int i = 0; i < ARP_CNT_MAX; i++)
 			if (s->arp[i])
 				json_object_object_add(arp, arp_counter_name((enum arp_counter)i),

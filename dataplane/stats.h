@@ -54,6 +54,9 @@ struct stats_snapshot {
 	double uptime_s;
 	uint8_t has_arp;	   /* ARP runs (addrs configured) */
 	uint64_t arp[ARP_CNT_MAX]; /* its counters (arp_counter_name) */
+	uint32_t arp_entries;	   /* entries in the table now, static ones included */
+	uint32_t arp_static;	   /* static entries */
+	uint32_t arp_held;	   /* packets waiting for their next hop's MAC */
 	uint16_t n_threads;
 	struct stats_thread t[STATS_THREADS_MAX];
 };
