@@ -5,6 +5,7 @@ static const struct app_ops *const app_builtin[] = {
 	&app_echo_ops,
 	&app_sink_ops,
 	&app_udp_echo_ops,
+	&app_router_ops,
 };
 
 const struct app_ops *app_find(const char *name)

@@ -11,11 +11,16 @@ struct app_ctx {
 	const struct dp_config *cfg;
 	uint16_t worker; /* this worker's index */
 	void *state;	 /* the app's, per worker */
+	void *shared;	 /* the app's, one for all workers (create) */
 };
 
 struct app_ops {
 	const char *name;
 	const char *summary;
+	/* Optional: state every worker reads (read-only while they run), built before any
+	 * worker's init and freed after the last fini. */
+	int (*create)(const struct dp_config *cfg, void **shared, char *err, size_t errlen);
+	void (*destroy)(void *shared);
 	/* Optional: per-worker set-up / tear-down, outside the hot loop.  fini runs only for
 	 * workers whose init succeeded. */
 	int (*init)(struct app_ctx *ctx, char *err, size_t errlen);
@@ -29,6 +34,7 @@ const struct app_ops *app_find(const char *name);
 extern const struct app_ops app_echo_ops;
 extern const struct app_ops app_sink_ops;
 extern const struct app_ops app_udp_echo_ops;
+extern const struct app_ops app_router_ops;
 
 /* Swaps source and destination at L2, L3 and L4 (checksums stay valid: a ones' complement sum
  * does not depend on the order of its words) and sets the verdict to TX. */

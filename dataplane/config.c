@@ -17,7 +17,7 @@
 #include "common.h"
 #include "config.h"
 
-#define CFG_PATH_LEN 48 /* longest path: "arp[255].mac" */
+#define CFG_PATH_LEN 48 /* longest path: "app.routes[4095].dst" */
 #define CFG_REPR_LEN 72 /* user values quoted in messages are cut to fit this */
 #define CFG_LIST_LEN 192
 #define CFG_FILE_MAX (1 << 20) /* far above any sane config (256 ARP entries fit in 20 KiB) */
@@ -65,6 +65,7 @@ static const char *const app_names[] = {
 	"echo",
 	"sink",
 	"udp-echo",
+	"router",
 };
 
 static const char *const top_keys[] = {
@@ -81,7 +82,8 @@ static const char *const burst_keys[] = { "rx", "tx" };
 static const char *const rings_keys[] = { "worker", "overflow" };
 static const char *const rss_keys[] = { "profile", "key", "reta_size" };
 static const char *const arp_keys[] = { "ip", "mac" };
-static const char *const app_keys[] = { "name", "port" };
+static const char *const app_keys[] = { "name", "port", "routes", "icmp_rate" };
+static const char *const route_keys[] = { "dst", "via" };
 static const char *const stats_keys[] = { "socket", "flows" };
 
 struct cfg_ctx {
@@ -160,6 +162,7 @@ void config_set_defaults(struct dp_config *c)
 		c->rss.reta_size = CFG_RETA_DEFAULT;
 	snprintf(c->app.name, sizeof(c->app.name), "%s", app_names[0]);
 	c->app.port = 7;
+	c->app.icmp_rate = 1000;
 }
 
 /* ---- error messages ---- */
@@ -272,13 +275,19 @@ static const char *cfg_join(const char *const *names, size_t n, char *buf, size_
 	return buf;
 }
 
-/* The schema bounds paths ("arp[255].mac" is the longest), so a cut path cannot happen. */
+/* The schema bounds paths ("app.routes[4095].dst" is the longest), so a cut path cannot happen. */
 static const char *cfg_path(char *buf, const char *parent, const char *key)
 {
-	int n = *parent ? snprintf(buf, CFG_PATH_LEN, "%s.%s", parent, key)
-			: snprintf(buf, CFG_PATH_LEN, "%s", key);
+	size_t lp = strnlen(parent, CFG_PATH_LEN - 1), lk = strlen(key);
 
-	return n >= 0 ? buf : "";
+	if (lp)
+		memcpy(buf, parent, lp);
+	if (lp)
+		buf[lp++] = '.';
+	lk = MIN(lk, CFG_PATH_LEN - 1 - MIN(lp, CFG_PATH_LEN - 1));
+	memcpy(buf + lp, key, lk);
+	buf[lp + lk] = '\0';
+	return buf;
 }
 
 static const char *cfg_path_index(char *buf, const char *parent, size_t i)
@@ -893,6 +902,117 @@ static int cfg_arp(struct cfg_ctx *x, struct json_object *v)
 	return 0;
 }
 
+/* "a.b.c.d/len" with no bits set past len (as `ip route` insists). */
+static int cfg_prefix(struct cfg_ctx *x, const char *path, struct json_object *v,
+		      struct dp_route *r)
+{
+	char repr[CFG_REPR_LEN];
+	const char *s, *p;
+	unsigned plen;
+	size_t len;
+	uint32_t ip, mask;
+	int rc;
+
+	rc = cfg_string(x, path, v, &s, &len);
+	if (rc)
+		return rc;
+	p = cfg_ipv4(s, r->dst);
+	if (!p || *p++ != '/' || !(p = cfg_decimal(p, 32, &plen)) || *p)
+		return cfg_err(x, path,
+			       "%s is not an IPv4 prefix (accepted: a.b.c.d/0..32, e.g. "
+			       "10.2.0.0/16 or 0.0.0.0/0)",
+			       cfg_quote(s, len, repr, sizeof(repr)));
+	ip = load_be32(r->dst);
+	mask = plen ? ~0u << (32 - plen) : 0;
+	if (ip & ~mask)
+		return cfg_err(x, path, "%s has bits set past /%u (accepted: %u.%u.%u.%u/%u)",
+			       cfg_quote(s, len, repr, sizeof(repr)), plen, (ip & mask) >> 24,
+			       (ip & mask) >> 16 & 0xff, (ip & mask) >> 8 & 0xff, ip & mask & 0xff,
+			       plen);
+	r->prefix_len = (uint8_t)plen;
+	return 0;
+}
+
+static int cfg_routes(struct cfg_ctx *x, struct json_object *v)
+{
+	struct dp_config *c = x->c;
+	char p[CFG_PATH_LEN], pf[CFG_PATH_LEN];
+	size_t n = 0;
+	int rc;
+
+	rc = cfg_array(x, "app.routes", v, &n);
+	if (rc)
+		return rc;
+	if (n > DP_ROUTES_MAX)
+		return cfg_err(x, "app.routes", "%zu entries (accepted: at most %d)", n,
+			       DP_ROUTES_MAX);
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *e = json_object_array_get_idx(v, i), *m;
+		struct dp_route *r = &c->app.routes[i];
+
+		cfg_path_index(p, "app.routes", i);
+		rc = cfg_object(x, p, e, route_keys, ARRAY_SIZE(route_keys));
+		if (rc)
+			return rc;
+		if (!cfg_has(e, "dst", &m))
+			return cfg_err(x, cfg_path(pf, p, "dst"), "required field missing");
+		rc = cfg_prefix(x, cfg_path(pf, p, "dst"), m, r);
+		if (rc)
+			return rc;
+		if (!cfg_has(e, "via", &m))
+			return cfg_err(x, cfg_path(pf, p, "via"), "required field missing");
+		rc = cfg_ip(x, cfg_path(pf, p, "via"), m, r->via);
+		if (rc)
+			return rc;
+		for (size_t j = 0; j < i; j++)
+			if (memcmp(c->app.routes[j].dst, r->dst, 4) == 0 &&
+			    c->app.routes[j].prefix_len == r->prefix_len)
+				return cfg_err(x, cfg_path(pf, p, "dst"),
+					       "%u.%u.%u.%u/%u is already in app.routes[%zu]",
+					       r->dst[0], r->dst[1], r->dst[2], r->dst[3],
+					       r->prefix_len, j);
+	}
+	c->app.n_routes = (uint16_t)n;
+	return 0;
+}
+
+/* A gateway must be a neighbour: on the subnet of one of our addresses, and not one of them. */
+static int cfg_routes_check(struct cfg_ctx *x)
+{
+	const struct dp_config *c = x->c;
+	char pf[CFG_PATH_LEN], p[CFG_PATH_LEN];
+
+	if (c->app.n_routes && strcmp(c->app.name, "router") != 0)
+		return cfg_err(x, "app.routes", "only the router app uses routes (app.name is %s)",
+			       c->app.name);
+	if (strcmp(c->app.name, "router") == 0 && c->n_addrs == 0)
+		return cfg_err(x, "addrs",
+			       "the router app needs at least one address (its connected subnets "
+			       "and the source of its ICMP errors)");
+	for (size_t i = 0; i < c->app.n_routes; i++) {
+		const uint8_t *via = c->app.routes[i].via;
+		uint32_t g = load_be32(via);
+		int on_link = 0;
+
+		cfg_path(pf, cfg_path_index(p, "app.routes", i), "via");
+		for (unsigned k = 0; k < c->n_addrs; k++) {
+			uint32_t a = load_be32(c->addrs[k].ip);
+			uint32_t mask =
+				c->addrs[k].prefix_len ? ~0u << (32 - c->addrs[k].prefix_len) : 0;
+			if (a == g)
+				return cfg_err(x, pf, "%u.%u.%u.%u is one of our addrs", via[0],
+					       via[1], via[2], via[3]);
+			on_link |= (a & mask) == (g & mask);
+		}
+		if (!on_link)
+			return cfg_err(x, pf,
+				       "%u.%u.%u.%u is not on the subnet of any of addrs (a "
+				       "gateway must be a neighbour)",
+				       via[0], via[1], via[2], via[3]);
+	}
+	return 0;
+}
+
 static int cfg_app(struct cfg_ctx *x, struct json_object *v)
 {
 	struct json_object *m;
@@ -907,6 +1027,10 @@ static int cfg_app(struct cfg_ctx *x, struct json_object *v)
 	}
 	if (!rc)
 		rc = CFG_INT(x, "app", v, "port", 1, 65535, 0, x->c->app.port);
+	if (!rc)
+		rc = CFG_INT(x, "app", v, "icmp_rate", 0, 1000000, 0, x->c->app.icmp_rate);
+	if (!rc && cfg_has(v, "routes", &m))
+		rc = cfg_routes(x, m);
 	return rc;
 }
 
@@ -966,6 +1090,8 @@ static int cfg_root(struct cfg_ctx *x, struct json_object *root)
 		rc = cfg_app(x, m);
 	if (!rc && cfg_has(root, "stats", &m))
 		rc = cfg_stats(x, m);
+	if (!rc)
+		rc = cfg_routes_check(x);
 	return rc;
 }
 
@@ -1189,7 +1315,8 @@ char *config_to_json(const struct dp_config *c)
 
 	if (!mode || !backend || !xdp_attach || !xdp_bind || !fanout ||
 	    c->rss.key_len > RSS_KEY_MAX || c->n_addrs > DP_ADDRS_MAX ||
-	    c->n_arp > DP_ARP_STATIC_MAX || c->workers > DP_WORKERS_MAX || c->io_cores > 2) {
+	    c->n_arp > DP_ARP_STATIC_MAX || c->app.n_routes > DP_ROUTES_MAX ||
+	    c->workers > DP_WORKERS_MAX || c->io_cores > 2) {
 		errno = EINVAL;
 		goto out;
 	}
@@ -1261,6 +1388,22 @@ char *config_to_json(const struct dp_config *c)
 	sec = out_put(&o, root, "app", json_object_new_object());
 	out_put(&o, sec, "name", out_str(c->app.name));
 	out_put(&o, sec, "port", out_int(c->app.port));
+	if (strcmp(c->app.name, "router") == 0) {
+		out_put(&o, sec, "icmp_rate", out_int(c->app.icmp_rate));
+		arr = out_put(&o, sec, "routes", json_object_new_array());
+		for (size_t i = 0; i < c->app.n_routes; i++) {
+			const struct dp_route *r = &c->app.routes[i];
+			struct json_object *e = json_object_new_object();
+
+			snprintf(buf, sizeof(buf), "%u.%u.%u.%u/%u", r->dst[0], r->dst[1],
+				 r->dst[2], r->dst[3], r->prefix_len);
+			out_put(&o, e, "dst", out_str(buf));
+			snprintf(buf, sizeof(buf), "%u.%u.%u.%u", r->via[0], r->via[1], r->via[2],
+				 r->via[3]);
+			out_put(&o, e, "via", out_str(buf));
+			out_push(&o, arr, e);
+		}
+	}
 	sec = out_put(&o, root, "stats", json_object_new_object());
 	out_put(&o, sec, "socket", out_str(c->stats.socket));
 	out_put(&o, sec, "flows", out_int(c->stats.flows));

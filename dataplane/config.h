@@ -17,6 +17,7 @@ enum dp_fanout { DP_FANOUT_HASH = 0, DP_FANOUT_QM };
 #define DP_WORKERS_MAX	  64
 #define DP_ADDRS_MAX	  16
 #define DP_ARP_STATIC_MAX 256
+#define DP_ROUTES_MAX	  4096
 #define DP_IFNAME_MAX	  64 /* netmap port specs are longer than IFNAMSIZ */
 #define DP_PATH_MAX	  256
 #define DP_APP_NAME_MAX	  32
@@ -24,6 +25,12 @@ enum dp_fanout { DP_FANOUT_HASH = 0, DP_FANOUT_QM };
 struct dp_addr {
 	uint8_t ip[4]; /* network order */
 	uint8_t prefix_len;
+};
+
+struct dp_route {
+	uint8_t dst[4]; /* network order, host bits zero */
+	uint8_t prefix_len;
+	uint8_t via[4]; /* the gateway: on one of addrs' subnets */
 };
 
 struct dp_arp_entry {
@@ -78,8 +85,12 @@ struct dp_config {
 	struct dp_arp_entry arp[DP_ARP_STATIC_MAX]; /* "arp": [{"ip": "...", "mac": "..."}] */
 	uint16_t n_arp;
 	struct {
-		char name[DP_APP_NAME_MAX]; /* "app.name": echo | sink | udp-echo; default echo */
+		char name[DP_APP_NAME_MAX]; /* "app.name": echo | sink | udp-echo | router */
 		uint16_t port;		    /* "app.port": udp-echo's UDP port, 1..65535, 7 */
+		/* "app.routes": [{"dst": "a.b.c.d/len", "via": "a.b.c.d"}], router only */
+		struct dp_route routes[DP_ROUTES_MAX];
+		uint16_t n_routes;
+		uint32_t icmp_rate; /* "app.icmp_rate": router's ICMP errors/s per worker, 1000 */
 	} app;
 	struct {
 		char socket[DP_PATH_MAX]; /* "stats.socket": unix socket for `vnfdp stats`; "" =

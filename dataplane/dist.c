@@ -7,25 +7,31 @@
 #include <time.h>
 #include <x86intrin.h>
 #include "arp.h"
+#include "arpw.h"
 #include "dist.h"
 #include "flowtrack.h"
 #include "icmp.h"
 #include "pkt.h"
 #include "rss.h"
+#include "txq.h"
 
 #define IDLE_SPINS_BEFORE_YIELD 32
 #define IDLE_POLLS_BEFORE_SLEEP 2048
 #define IDLE_SLEEP_NS		50000
 #define HANDOFF_WAIT_TSC	8192 /* about 3 us at 2.5 GHz */
-#define TX_RETRIES		4
 #define TX_ROUND_BURSTS		4
-/* Output ring entries carry the verdict in the pointer's low bit (packets are cache-line
+/* Output ring entries carry the verdict in the pointer's low bits (packets are cache-line
  * aligned), so the TX side never has to pull the packet's header line from the worker. */
-#define OUT_TAG_NO_TX ((uintptr_t)1)
+#define OUT_TAG_NO_TX  ((uintptr_t)1) /* consumed or dropped: only the buffer goes home */
+#define OUT_TAG_WRITER ((uintptr_t)2) /* for the ARP writer (sw: the TX side) */
+#define OUT_TAG_MASK   ((uintptr_t)3)
 
 /* rtc with addrs: ARP frames a worker may have waiting for worker 0 (ARP is rare; a burst of
  * more than this is dropped and counted as arp_queue_full). */
 #define DIST_ARP_RING 64
+/* Packets the ARP writer holds at most while it resolves next hops, over all of them; every
+ * pool they can come from has this many buffers more. */
+#define DIST_ARP_HOLD_MAX 256
 
 struct dist_worker {
 	struct dp_counters ctr; /* writer: this worker */
@@ -48,11 +54,12 @@ struct dist_worker {
 	struct pktpool pool;	/* rtc: this worker's receive pool */
 	struct io_queue *q;	/* rtc: this worker's queue pair */
 	struct flowtrack flows; /* stats.flows: packets per flow hash; max 0 = off */
-	/* ARP (with addrs): worker 0 is the table's one writer.  In rtc mode the other workers
-	 * hand it the ARP frames they receive through arp_in. */
+	/* ARP (with addrs): in rtc mode worker 0 is the table's one writer, and the other
+	 * workers hand it ARP frames and packets whose next hop they cannot resolve through
+	 * arp_in. */
 	struct ring arp_in; /* rtc, workers 1..: this worker -> worker 0 */
 	void **arp_in_slots;
-	struct arp_out *arp_out; /* worker 0 */
+	int is_writer; /* rtc worker 0 with ARP */
 
 	/* Set up before start, read-only after. */
 	struct dist *d;
@@ -75,11 +82,14 @@ struct dist_io {
 struct dist {
 	struct dp_config cfg;
 	const struct app_ops *app;
+	void *app_shared; /* the app's create() */
+	int app_created;
 	struct rss rss;
 	struct io_port port;
 	int port_open;
 	struct pktpool rx_pool; /* sw: receive pool of the RX thread */
 	struct arp *arp;	/* with addrs: ARP for our addresses; NULL without */
+	struct arpw arpw;	/* its writer: rtc worker 0, sw the TX side */
 	struct dist_worker *w;
 	uint16_t n_workers;
 	int sw;
@@ -144,20 +154,6 @@ static struct dist_io *tx_io(struct dist *d)
 	return &d->io[d->n_io - 1];
 }
 
-/* Transmits k frames; the port gets a few tries, then the rest is counted as tx_port_full.
- * Counts the accepted frames as tx on ctr. */
-static void tx_send(struct io_queue *q, struct dp_counters *ctr, struct pkt *const *txv, uint16_t k)
-{
-	uint16_t sent = 0;
-
-	for (int tries = 0; sent < k && tries < TX_RETRIES; tries++)
-		sent += q->tx_burst(q, txv + sent, (uint16_t)(k - sent));
-	if (sent)
-		ctr_add(&ctr->tx, sent);
-	if (sent < k)
-		ctr_add(&ctr->drops[DROP_TX_PORT_FULL], k - sent);
-}
-
 /* A burst handed over from another core is cold here: ask for all of its lines at once so the
  * misses overlap instead of being paid one packet at a time. */
 static void prefetch_burst(struct pkt *const *pkts, uint16_t n)
@@ -184,50 +180,46 @@ static void worker_track_flows(struct dist_worker *w, struct pkt **pkts, uint16_
 	}
 }
 
-/* Worker 0: one ARP frame into the table; a request for us becomes its reply in place. */
-static void worker_arp_input(struct dist_worker *w, struct pkt *p)
+/* Hands p to the ARP writer.  Returns 1 when p is no longer this worker's (rtc), 0 when it
+ * stays in the burst with its verdict set (sw: the TX side takes it from the output ring; or
+ * dropped because worker 0's queue is full). */
+static int worker_to_writer(struct dist_worker *w, struct pkt *p)
 {
-	struct arp_out *out = w->arp_out;
-
-	arp_input(w->d->arp, p->data, p->len, &p->meta, now_ns(), out);
-	/* Input yields at most the reply (held packets are released only by resolution, which
-	 * the built-in apps do not use yet). */
-	if (out->n_frames) {
-		memcpy(p->data, out->frame[0], ARP_FRAME_LEN);
-		p->len = ARP_FRAME_LEN;
-		p->verdict = PKT_VERDICT_TX;
-	} else {
-		p->verdict = PKT_VERDICT_CONSUMED;
+	if (w->d->sw) {
+		if (p->verdict != PKT_VERDICT_NEXTHOP)
+			p->verdict = PKT_VERDICT_WRITER;
+		return 0;
 	}
+	if (w->is_writer) {
+		arpw_take(&w->d->arpw, p, now_ns());
+		return 1;
+	}
+	if (ring_enqueue_burst_spsc(&w->arp_in, (void *const *)&p, 1))
+		return 1;
+	p->verdict = PKT_VERDICT_DROP;
+	ctr_add(&w->ctr.drops[DROP_ARP_QUEUE_FULL], 1);
+	return 0;
 }
 
 /* Frames for the dataplane itself are handled here and never reach the app: ICMP echo
- * requests to our addresses, and ARP (worker 0 answers it; in rtc mode another worker hands it
- * to worker 0 and lets go of it).  Layout afterwards: pkts[0, k) for the app, [k, *kept) with
- * their verdict set here; returns k. */
+ * requests to our addresses, and ARP (for the ARP writer).  Layout afterwards: pkts[0, k) for
+ * the app, [k, *kept) with their verdict set here; returns k. */
 static uint16_t worker_local_stage(struct dist_worker *w, struct pkt **pkts, uint16_t n,
 				   uint16_t *kept)
 {
 	const struct dp_config *c = &w->d->cfg;
 	struct pkt *local[n];
-	uint16_t k = 0, m = 0, bad = 0, handed = 0, full = 0;
+	uint16_t k = 0, m = 0, bad = 0, handed = 0;
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct pkt *p = pkts[i];
 		enum icmp_result r = ICMP_NOT_OURS;
 
 		if (unlikely(p->meta.l3 == PKT_L3_ARP) && w->d->arp) {
-			if (w->arp_out) {
-				worker_arp_input(w, p);
-			} else if (w->arp_in_slots &&
-				   ring_enqueue_burst_spsc(&w->arp_in, (void *const *)&p, 1)) {
+			if (worker_to_writer(w, p))
 				handed++;
-				continue;
-			} else {
-				p->verdict = PKT_VERDICT_DROP;
-				full++;
-			}
-			local[m++] = p;
+			else
+				local[m++] = p;
 			continue;
 		}
 		if (p->meta.l4_proto == 1 && p->meta.l3 == PKT_L3_IPV4)
@@ -244,17 +236,44 @@ static uint16_t worker_local_stage(struct dist_worker *w, struct pkt **pkts, uin
 		memcpy(pkts + k, local, m * sizeof(*local));
 	if (bad)
 		ctr_add(&w->ctr.drops[DROP_ICMP_UNANSWERED], bad);
-	if (full)
-		ctr_add(&w->ctr.drops[DROP_ARP_QUEUE_FULL], full);
 	*kept = (uint16_t)(n - handed);
 	return k;
 }
 
+/* Packets the app sent to a next hop: a neighbour every worker can read in the ARP table is
+ * written in place; a missing or stale one is the ARP writer's job.  Compacts pkts[0, n)
+ * over the packets handed away; returns how many stay. */
+static uint16_t worker_nexthops(struct dist_worker *w, struct pkt **pkts, uint16_t n)
+{
+	struct dist *d = w->d;
+	uint16_t kept = 0, unresolved = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct pkt *p = pkts[i];
+		uint8_t mac[6];
+
+		if (p->verdict == PKT_VERDICT_NEXTHOP) {
+			if (unlikely(!d->arp)) {
+				p->verdict = PKT_VERDICT_DROP;
+				unresolved++;
+			} else if (arp_lookup(d->arp, p->nexthop, mac) == ARP_LOOKUP_HIT) {
+				arpw_set_macs(p, mac, d->arpw.mac);
+			} else if (worker_to_writer(w, p)) {
+				continue;
+			}
+		}
+		pkts[kept++] = p;
+	}
+	if (unresolved)
+		ctr_add(&w->ctr.drops[DROP_ARP_UNRESOLVED], unresolved);
+	return kept;
+}
+
 /* Runs the local stage and the app; returns how many of the n packets are still this
- * worker's (the rest went to worker 0), all with their verdict set. */
+ * worker's (the rest went to the ARP writer), all with their verdict set. */
 static uint16_t worker_run_app(struct dist_worker *w, struct pkt **pkts, uint16_t n)
 {
-	uint16_t consumed = 0, dropped = 0, k = n, kept = n;
+	uint16_t consumed = 0, dropped = 0, nexthops = 0, k = n, kept = n;
 
 	if (unlikely(w->flows.max))
 		worker_track_flows(w, pkts, n);
@@ -263,18 +282,24 @@ static uint16_t worker_run_app(struct dist_worker *w, struct pkt **pkts, uint16_
 	if (k)
 		w->d->app->process_burst(&w->app, pkts, k);
 	for (uint16_t i = 0; i < k; i++) {
-		consumed += pkts[i]->verdict == PKT_VERDICT_CONSUMED;
-		dropped += pkts[i]->verdict == PKT_VERDICT_DROP;
+		const struct pkt *p = pkts[i];
+		consumed += p->verdict == PKT_VERDICT_CONSUMED;
+		nexthops += p->verdict == PKT_VERDICT_NEXTHOP;
+		if (p->verdict == PKT_VERDICT_DROP) {
+			/* an app may name its reason */
+			if (p->drop && p->drop < DROP_MAX)
+				ctr_add(&w->ctr.drops[p->drop], 1);
+			else
+				dropped++;
+		}
 	}
-	/* ARP frames answered or absorbed here: consumed when no reply went out */
-	for (uint16_t i = k; i < kept; i++)
-		consumed +=
-			pkts[i]->meta.l3 == PKT_L3_ARP && pkts[i]->verdict == PKT_VERDICT_CONSUMED;
 	ctr_add(&w->ctr.handled, n);
 	if (consumed)
 		ctr_add(&w->ctr.consumed, consumed);
 	if (dropped)
 		ctr_add(&w->ctr.drops[DROP_APP_DROP], dropped);
+	if (nexthops)
+		kept = worker_nexthops(w, pkts, kept);
 	return kept;
 }
 
@@ -412,22 +437,32 @@ static unsigned rx_step(struct dist *d)
 /* Moves one burst from a worker's output ring to the port and the buffers home. */
 static uint16_t tx_one_burst(struct dist *d, struct dist_worker *w, struct dp_counters *ctr)
 {
-	uint16_t burst = d->cfg.tx_burst, n, k = 0;
-	struct pkt *pkts[burst], *txv[burst];
+	uint16_t burst = d->cfg.tx_burst, n, k = 0, m = 0, nw = 0;
+	struct pkt *pkts[burst], *txv[burst], *wr[burst];
 
 	n = (uint16_t)ring_dequeue_burst_spsc(&w->out, (void **)pkts, burst);
 	for (uint16_t i = 0; i < n; i++) {
 		uintptr_t tagged = (uintptr_t)pkts[i];
-		pkts[i] = (struct pkt *)(tagged & ~OUT_TAG_NO_TX);
+		struct pkt *p = (struct pkt *)(tagged & ~OUT_TAG_MASK);
+		if (unlikely(tagged & OUT_TAG_WRITER)) {
+			wr[nw++] = p;
+			continue;
+		}
 		if (!(tagged & OUT_TAG_NO_TX))
-			txv[k++] = pkts[i];
+			txv[k++] = p;
+		pkts[m++] = p;
 	}
 	if (k)
-		tx_send(&d->port.queues[0], ctr, txv, k);
+		txq_send(&d->port.queues[0], ctr, txv, k);
 	if (d->n_io == 1)
-		pktpool_put_burst(&d->rx_pool, pkts, n);
+		pktpool_put_burst(&d->rx_pool, pkts, m);
 	else
-		pktpool_return_burst_spsc(&d->rx_pool, pkts, n);
+		pktpool_return_burst_spsc(&d->rx_pool, pkts, m);
+	if (nw) {
+		uint64_t now = now_ns();
+		for (uint16_t i = 0; i < nw; i++)
+			arpw_take(&d->arpw, wr[i], now);
+	}
 	return n;
 }
 
@@ -436,6 +471,8 @@ static unsigned tx_step(struct dist *d)
 	struct dp_counters *ctr = &tx_io(d)->ctr;
 	unsigned total = 0;
 
+	if (d->arp)
+		arpw_poll(&d->arpw);
 	/* Up to TX_ROUND_BURSTS per worker: the TX side must be able to drain faster than RX
 	 * fills, or a momentary lag of one worker would never be caught up. */
 	for (uint16_t i = 0; i < d->n_workers; i++) {
@@ -564,12 +601,18 @@ static void *worker_sw_main(void *arg)
 		poll_done(&idle, n, burst);
 		ctr_add(&w->ctr.rx, n);
 		prefetch_burst(w->pending, n);
-		/* nothing is handed to worker 0 in sw mode: the RX thread gives it all ARP */
+		/* in sw mode nothing leaves the burst: the ARP writer's share is tagged */
 		n = worker_run_app(w, w->pending, n);
-		for (uint16_t i = 0; i < n; i++)
-			if (w->pending[i]->verdict != PKT_VERDICT_TX)
+		for (uint16_t i = 0; i < n; i++) {
+			uint8_t v = w->pending[i]->verdict;
+			if (v != PKT_VERDICT_TX)
 				w->pending[i] =
-					(struct pkt *)((uintptr_t)w->pending[i] | OUT_TAG_NO_TX);
+					(struct pkt *)((uintptr_t)w->pending[i] |
+						       (v == PKT_VERDICT_NEXTHOP ||
+									v == PKT_VERDICT_WRITER
+								? OUT_TAG_WRITER
+								: OUT_TAG_NO_TX));
+		}
 		w->n_pending = n;
 		worker_flush_pending(w);
 	}
@@ -587,32 +630,21 @@ static int others_done(struct dist *d)
 	return 1;
 }
 
-/* Worker 0: the ARP frames the other workers received.  Replies leave through worker 0's
+/* Worker 0: what the other workers handed the ARP writer.  Frames leave through worker 0's
  * queue; the buffers go back to their owner's pool (worker 0 is its one remote returner). */
 static unsigned worker0_arp_from_others(struct dist_worker *w0)
 {
 	struct dist *d = w0->d;
 	unsigned total = 0;
+	uint64_t now = 0;
 
 	for (uint16_t i = 1; i < d->n_workers; i++) {
-		struct dist_worker *w = &d->w[i];
-		struct pkt *pkts[16], *txv[16];
-		uint16_t n, k = 0, consumed = 0;
-
-		n = (uint16_t)ring_dequeue_burst_spsc(&w->arp_in, (void **)pkts, 16);
-		for (uint16_t j = 0; j < n; j++) {
-			worker_arp_input(w0, pkts[j]);
-			if (pkts[j]->verdict == PKT_VERDICT_TX)
-				txv[k++] = pkts[j];
-			else
-				consumed++;
-		}
-		if (k)
-			tx_send(w0->q, &w0->ctr, txv, k);
-		if (consumed)
-			ctr_add(&w0->ctr.consumed, consumed);
-		if (n)
-			pktpool_return_burst_spsc(&w->pool, pkts, n);
+		struct pkt *pkts[16];
+		uint16_t n = (uint16_t)ring_dequeue_burst_spsc(&d->w[i].arp_in, (void **)pkts, 16);
+		if (n && !now)
+			now = now_ns();
+		for (uint16_t j = 0; j < n; j++)
+			arpw_take(&d->arpw, pkts[j], now);
 		total += n;
 	}
 	return total;
@@ -629,7 +661,11 @@ static void *worker_rtc_main(void *arg)
 
 	while (!__atomic_load_n(&d->stop, __ATOMIC_ACQUIRE)) {
 		uint16_t n = q->rx_burst(q, pkts, burst);
-		unsigned arp = w->arp_out && d->n_workers > 1 ? worker0_arp_from_others(w) : 0;
+		unsigned arp = 0;
+		if (w->is_writer) {
+			arpw_poll(&d->arpw);
+			arp = d->n_workers > 1 ? worker0_arp_from_others(w) : 0;
+		}
 		poll_done(&idle, n + arp, burst);
 		if (n == 0)
 			continue;
@@ -643,12 +679,12 @@ static void *worker_rtc_main(void *arg)
 			if (pkts[i]->verdict == PKT_VERDICT_TX)
 				txv[k++] = pkts[i];
 		if (k)
-			tx_send(q, &w->ctr, txv, k);
+			txq_send(q, &w->ctr, txv, k);
 		pktpool_put_burst(&w->pool, pkts, good);
 	}
 	__atomic_store_n(&w->done, 1, __ATOMIC_RELEASE);
-	/* Worker 0 answers for the others' ARP frames until the last of them has stopped. */
-	if (w->arp_out && d->n_workers > 1) {
+	/* Worker 0 takes the others' ARP work until the last of them has stopped. */
+	if (w->is_writer && d->n_workers > 1) {
 		while (!others_done(d)) {
 			if (!worker0_arp_from_others(w))
 				idle_wait(&idle);
@@ -695,7 +731,6 @@ static void worker_free(struct dist_worker *w)
 	pktpool_destroy(&w->pool);
 	flowtrack_free(&w->flows);
 	free(w->arp_in_slots);
-	free(w->arp_out);
 }
 
 /* ARP for our addresses, with the port's MAC unless the config names one; worker 0 owns it. */
@@ -724,8 +759,16 @@ static int dist_arp_setup(struct dist *d, char *err, size_t errlen)
 		p.addrs[i].prefix_len = c->addrs[i].prefix_len;
 	}
 	p.hash_seed = (uint32_t)now_ns();
-	d->w[0].arp_out = calloc(1, sizeof(*d->w[0].arp_out));
-	ret = d->w[0].arp_out ? arp_create(&d->arp, &p) : -ENOMEM;
+	ret = arp_create(&d->arp, &p);
+	if (!ret)
+		ret = arpw_init(&d->arpw, d->arp, p.mac, DIST_ARP_HOLD_MAX);
+	if (!ret && d->sw)
+		arpw_bind(&d->arpw, &d->port.queues[0], d->n_io == 1 ? &d->rx_pool : NULL,
+			  &tx_io(d)->ctr);
+	else if (!ret) {
+		arpw_bind(&d->arpw, d->w[0].q, &d->w[0].pool, &d->w[0].ctr);
+		d->w[0].is_writer = 1;
+	}
 	for (unsigned i = 0; !ret && i < c->n_arp; i++) {
 		ret = arp_add_static(d->arp, c->arp[i].ip, c->arp[i].mac);
 		if (ret)
@@ -794,7 +837,12 @@ int dist_create(struct dist **out, const struct dp_config *cfg, const struct app
 				goto err_nomem;
 		} else {
 			uint32_t n = MAX(cfg->port.rx_slots, 4u * cfg->rx_burst);
-			/* with ARP, frames handed to worker 0 are out of this pool meanwhile */
+			/* with ARP, packets the writer holds and frames handed to worker 0 are
+			 * out of this pool meanwhile */
+			if (cfg->n_addrs) {
+				n += DIST_ARP_HOLD_MAX;
+				d->in_flight_max += DIST_ARP_HOLD_MAX;
+			}
 			if (cfg->n_addrs && i > 0) {
 				w->arp_in_slots = calloc(DIST_ARP_RING, sizeof(void *));
 				if (!w->arp_in_slots)
@@ -813,6 +861,8 @@ int dist_create(struct dist **out, const struct dp_config *cfg, const struct app
 		/* Enough buffers for every ring, queue and burst in hand, plus the port's ring, so
 		 * a stalled worker can fill its share without starving the others. */
 		d->in_flight_max += 2ull * cfg->rx_burst + cfg->tx_burst;
+		if (cfg->n_addrs)
+			d->in_flight_max += DIST_ARP_HOLD_MAX;
 		if (pktpool_create(&d->rx_pool, (uint32_t)d->in_flight_max + cfg->port.rx_slots))
 			goto err_nomem;
 		pools[0] = &d->rx_pool;
@@ -828,7 +878,14 @@ int dist_create(struct dist **out, const struct dp_config *cfg, const struct app
 		if (ret)
 			goto err;
 	}
+	if (d->app->create) {
+		ret = d->app->create(&d->cfg, &d->app_shared, err, errlen);
+		if (ret)
+			goto err;
+		d->app_created = 1;
+	}
 	for (uint16_t i = 0; i < d->n_workers; i++) {
+		d->w[i].app.shared = d->app_shared;
 		if (d->app->init && (ret = d->app->init(&d->w[i].app, err, errlen)))
 			goto err;
 		d->w[i].app_ready = 1;
@@ -914,7 +971,7 @@ static void reclaim_tagged(struct dist *d, struct dp_counters *ctr, struct pkt *
 	for (uint32_t i = 0; i < n; i++) {
 		uintptr_t tagged = (uintptr_t)pkts[i];
 		lost += !(tagged & OUT_TAG_NO_TX);
-		pkts[i] = (struct pkt *)(tagged & ~OUT_TAG_NO_TX);
+		pkts[i] = (struct pkt *)(tagged & ~OUT_TAG_MASK);
 	}
 	if (lost)
 		ctr_add(&ctr->drops[DROP_SHUTDOWN_TIMEOUT], lost);
@@ -959,6 +1016,8 @@ void dist_stop(struct dist *d)
 		if (d->w[i].started)
 			pthread_join(d->w[i].thread, NULL);
 	reclaim_leftovers(d);
+	if (d->arp)
+		arpw_flush(&d->arpw);
 	d->joined = 1;
 }
 
@@ -974,8 +1033,11 @@ void dist_destroy(struct dist *d)
 			d->app->fini(&d->w[i].app);
 		worker_free(&d->w[i]);
 	}
+	if (d->app_created && d->app->destroy)
+		d->app->destroy(d->app_shared);
 	free(d->w);
 	pktpool_destroy(&d->rx_pool);
+	arpw_fini(&d->arpw);
 	arp_destroy(d->arp);
 	free(d);
 }
@@ -1049,6 +1111,7 @@ void dist_snapshot(struct dist *d, struct stats_snapshot *s)
 			s->arp[c] = arp_counter_get(d->arp, (enum arp_counter)c);
 		s->arp_entries = arp_count(d->arp);
 		s->arp_static = arp_count_static(d->arp);
+		s->arp_held = arpw_held(&d->arpw);
 	}
 	s->rx_missed = io_port_rx_missed(&d->port);
 	for (int i = d->n_io - 1; i >= 0; i--)

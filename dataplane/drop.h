@@ -30,7 +30,18 @@
 	X(TX_PORT_FULL, "tx_port_full")		    /* backend refused the frame after retries */  \
 	X(APP_DROP, "app_drop")			    /* the app chose to drop */                    \
 	X(ICMP_UNANSWERED, "icmp_unanswered")	    /* echo request to us we must not answer */    \
-	X(ARP_QUEUE_FULL, "arp_queue_full")	/* rtc: ARP frame for worker 0, its queue full */  \
+	X(ARP_QUEUE_FULL, "arp_queue_full")	    /* rtc: for worker 0 (ARP), its queue full */  \
+	X(ARP_HOLD_FULL, "arp_hold_full")     /* next hop unresolved, DIST_ARP_HOLD_MAX held */    \
+	X(ARP_REFUSED, "arp_refused")	      /* ARP would not hold it (see the arp counters) */   \
+	X(ARP_UNRESOLVED, "arp_unresolved")   /* next hop never answered, or no addrs / stop */    \
+	X(ROUTER_NOT_IPV4, "router_not_ipv4") /* router: not an IPv4 packet */                     \
+	X(IPV4_BAD_CHECKSUM, "ipv4_bad_checksum") /* router: IPv4 header checksum wrong */         \
+	X(ROUTER_LOCAL, "router_local")		  /* router: to one of our addrs, not ping/ARP */  \
+	X(ROUTER_NOT_UNICAST, "router_not_unicast") /* router: dst broadcast/multicast/0/127 */    \
+	X(ROUTER_BAD_SRC, "router_bad_src") /* router: src broadcast/multicast/0/127/ours */       \
+	X(ROUTER_TTL_EXPIRED, "router_ttl_expired")   /* TTL ran out; no ICMP error allowed */     \
+	X(ROUTER_NO_ROUTE, "router_no_route")	      /* no route; no ICMP error allowed */        \
+	X(ROUTER_ICMP_LIMITED, "router_icmp_limited") /* an ICMP error was due: rate limit hit */  \
 	X(SHUTDOWN_TIMEOUT, "shutdown_timeout") /* still queued when the drain deadline passed */
 
 // clang-format on

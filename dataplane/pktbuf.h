@@ -17,17 +17,22 @@ enum pkt_verdict {
 	PKT_VERDICT_TX = 0,   /* send it out of the port */
 	PKT_VERDICT_CONSUMED, /* the app used it up (sink, local delivery) */
 	PKT_VERDICT_DROP,     /* the app dropped it: counted as app_drop */
+	/* Send it to the IPv4 next hop in pkt->nexthop: the engine finds the neighbour's MAC
+	 * (ARP, holding the packet meanwhile) and writes both Ethernet addresses. */
+	PKT_VERDICT_NEXTHOP,
+	PKT_VERDICT_WRITER, /* engine only: for the thread that owns the ARP table */
 };
 
 struct pktpool;
 
 struct pkt {
-	uint8_t *data;	 /* frame start (Ethernet header) */
-	uint16_t len;	 /* frame length */
-	uint8_t verdict; /* enum pkt_verdict, set by the app */
-	uint8_t pad0;
+	uint8_t *data;	      /* frame start (Ethernet header) */
+	uint16_t len;	      /* frame length */
+	uint8_t verdict;      /* enum pkt_verdict, set by the app */
+	uint8_t drop;	      /* with PKT_VERDICT_DROP: an enum drop_reason, 0 = app_drop */
 	uint32_t hash;	      /* RSS hash, 0 for non-IP */
 	struct pkt_meta meta; /* filled by pkt_parse before the app runs */
+	uint8_t nexthop[4];   /* PKT_VERDICT_NEXTHOP: the neighbour's IPv4 address */
 	struct pktpool *pool;
 	uint8_t buf[PKT_HEADROOM + PKT_DATA_MAX] __cache_aligned;
 };
@@ -67,6 +72,7 @@ static inline uint32_t pktpool_get_burst(struct pktpool *p, struct pkt **pkts, u
 		struct pkt *k = p->stack[p->n_free + i];
 		k->data = k->buf + PKT_HEADROOM;
 		k->verdict = PKT_VERDICT_TX;
+		k->drop = 0;
 		pkts[i] = k;
 	}
 	return n;
