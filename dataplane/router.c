@@ -6,14 +6,14 @@
 #include "lpm.h"
 #include "router.h"
 
-#define IPPROTO_ICMP_	     1
-#define ICMP_DEST_UNREACH    3
-#define ICMP_TIME_EXCEEDED   11
-#define ICMP_ERR_HDR	     8
-#define IPV4_HDR	     20
-#define ICMP_QUOTE_PAYLOAD   8 /* bytes of the offending datagram's data quoted (RFC 792) */
-#define ETH_MIN_FRAME	     60
-#define ROUTER_NH_CONNECTED  0
+#define IPPROTO_ICMP_	    1
+#define ICMP_DEST_UNREACH   3
+#define ICMP_TIME_EXCEEDED  11
+#define ICMP_ERR_HDR	    8
+#define IPV4_HDR	    20
+#define ICMP_QUOTE_PAYLOAD  8 /* bytes of the offending datagram's data quoted (RFC 792) */
+#define ETH_MIN_FRAME	    60
+#define ROUTER_NH_CONNECTED 0
 
 static uint32_t prefix_mask(unsigned len)
 {

@@ -35,12 +35,12 @@ struct router_nexthop {
 };
 
 struct router {
-	struct lpm *lpm;		  /* value: index into nh[] */
-	struct router_nexthop *nh;	  /* nh[0] is "connected" */
-	uint32_t n_nh;			  /* distinct next hops, "connected" included */
+	struct lpm *lpm;		    /* value: index into nh[] */
+	struct router_nexthop *nh;	    /* nh[0] is "connected" */
+	uint32_t n_nh;			    /* distinct next hops, "connected" included */
 	struct dp_addr addrs[DP_ADDRS_MAX]; /* ours */
 	uint8_t n_addrs;
-	uint32_t n_routes;	/* configured + connected */
+	uint32_t n_routes;	   /* configured + connected */
 	uint64_t icmp_interval_ns; /* one token per interval; 0 = no ICMP errors */
 };
 

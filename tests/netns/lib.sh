@@ -78,8 +78,8 @@ ns_require() {
 ns_sweep_stale() {
 	local n pid p d
 	for n in $(ip netns list 2>/dev/null | awk '{print $1}'); do
-		[[ "$n" =~ ^vnfdp-(gen|dut)-([0-9]+)$ ]] || continue
-		pid=${BASH_REMATCH[2]}
+		[[ "$n" =~ ^vnfdp-[a-z0-9]+-([0-9]+)$ ]] || continue
+		pid=${BASH_REMATCH[1]}
 		tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -q tests/netns && continue
 		for p in $(ip netns pids "$n" 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
 		ip netns del "$n" 2>/dev/null

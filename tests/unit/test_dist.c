@@ -668,6 +668,186 @@ static void t_rtc_local_icmp_and_udp_echo(void)
 	local_case(DP_MODE_NIC);
 }
 
+/* ---- router: next hops resolved through ARP ------------------------------------------- */
+
+/* UDP 10.1.0.2 -> dst with ttl, from 02:..:0a to the port (02:..:01), checksum right. */
+static void routed_udp(uint8_t *f, const char *dst, uint8_t ttl)
+{
+	memset(f, 0, 64);
+	memcpy(f, "\x02\0\0\0\0\x01\x02\0\0\0\0\x0a\x08\x00", 14);
+	memcpy(f + 14, "\x45\0\0\x20\0\x01\0\0", 8);
+	f[22] = ttl;
+	f[23] = 17;
+	memcpy(f + 26, "\x0a\x01\0\x02", 4);
+	memcpy(f + 30, dst, 4);
+	store_be16(f + 24, csum_fold(csum_add(0, f + 14, 20)));
+	memcpy(f + 34,
+	       "\x30\x39\x00\x07\x00\x0c\x00\x00"
+	       "ping",
+	       12);
+}
+
+/* An ARP reply to us (10.1.0.1, 02:..:01) saying ip is at mac. */
+static void arp_reply(uint8_t *f, const char *ip, const char *mac)
+{
+	memset(f, 0, 64);
+	memcpy(f, "\x02\0\0\0\0\x01", 6);
+	memcpy(f + 6, mac, 6);
+	memcpy(f + 12, "\x08\x06\0\x01\x08\0\x06\x04\0\x02", 10);
+	memcpy(f + 22, mac, 6);
+	memcpy(f + 28, ip, 4);
+	memcpy(f + 32, "\x02\0\0\0\0\x01\x0a\x01\0\x01", 10);
+}
+
+static uint8_t rt_tx[8][64];
+static uint16_t rt_len[8];
+static unsigned rt_n_tx;
+
+static void capture_routed(void *arg, uint16_t q, const struct pkt *p)
+{
+	if (rt_n_tx < 8) {
+		memcpy(rt_tx[rt_n_tx], p->data, 64);
+		rt_len[rt_n_tx++] = p->len;
+	}
+}
+
+static int is_arp_request_for(const uint8_t *f, const char *ip)
+{
+	return memcmp(f, "\xff\xff\xff\xff\xff\xff\x02\0\0\0\0\x01\x08\x06", 14) == 0 &&
+	       f[21] == 1 && memcmp(f + 28, "\x0a\x01\0\x01", 4) == 0 && memcmp(f + 38, ip, 4) == 0;
+}
+
+/* One worker and bursts of one, so the order is fixed: two packets wait for their next hops (a
+ * gateway, a host on the connected subnet) while the writer asks for them; the replies release them
+ * with the learned MACs; a third packet finds its gateway in the table; a TTL-1 packet becomes an
+ * ICMP error to its source, a static entry.  The requests are ARP's own frames: not in tx. */
+static void router_case(enum dp_mode mode, uint8_t io_cores)
+{
+	uint8_t f[6][64];
+	const uint8_t *frames[6] = { f[0], f[1], f[2], f[3], f[4], f[5] };
+	uint16_t lens[6] = { 60, 60, 60, 60, 60, 60 };
+	struct dp_config c;
+	struct stats_snapshot s;
+	struct dist *d;
+	struct io_mem_tx_hook hook = { capture_routed, NULL };
+	char err[256];
+
+	routed_udp(f[0], "\x0a\x02\0\x05", 64); /* via 10.1.0.254 */
+	routed_udp(f[1], "\x0a\x01\0\x09", 64); /* connected */
+	arp_reply(f[2], "\x0a\x01\0\xfe", "\x02\0\0\0\0\xfe");
+	arp_reply(f[3], "\x0a\x01\0\x09", "\x02\0\0\0\0\x09");
+	routed_udp(f[4], "\x0a\x02\0\x05", 64);
+	routed_udp(f[5], "\x0a\x02\0\x05", 1);
+	rt_n_tx = 0;
+	mem_config(&c, mode, 1, 6);
+	c.io_cores = io_cores;
+	/* one packet per burst everywhere, so each step sees the one before it done */
+	c.rx_burst = c.tx_burst = 1;
+	strcpy(c.app.name, "router");
+	c.n_addrs = 1;
+	memcpy(c.addrs[0].ip, "\x0a\x01\0\x01", 4);
+	c.addrs[0].prefix_len = 24;
+	memcpy(c.app.routes[0].dst, "\x0a\x02\0\0", 4);
+	c.app.routes[0].prefix_len = 16;
+	memcpy(c.app.routes[0].via, "\x0a\x01\0\xfe", 4);
+	c.app.n_routes = 1;
+	c.n_arp = 1;
+	memcpy(c.arp[0].ip, "\x0a\x01\0\x02", 4);
+	memcpy(c.arp[0].mac, "\x02\0\0\0\0\x0a", 6);
+	CHECK(dist_create(&d, &c, NULL, err, sizeof(err)) == 0);
+	CHECK(io_mem_load_frames(dist_port(d), frames, lens, 6) == 0);
+	io_mem_set_tx_hook(dist_port(d), &hook);
+	CHECK(dist_start(d, err, sizeof(err)) == 0);
+	CHECK(run_to_completion(d, 6, &s) == 0);
+	CHECK_EQ_U(s.rx, 6);
+	CHECK_EQ_U(s.tx, 4);
+	CHECK_EQ_U(s.consumed, 2);
+	CHECK_EQ_U(s.drops_total, 0);
+	CHECK_EQ_U(s.arp[ARP_CNT_RESOLVED], 2);
+	CHECK_EQ_U(s.arp[ARP_CNT_REQUESTS_SENT], 2);
+	CHECK_EQ_U(s.arp_held, 0);
+	CHECK_EQ_U(rt_n_tx, 6);
+	CHECK(is_arp_request_for(rt_tx[0], "\x0a\x01\0\xfe"));
+	CHECK(is_arp_request_for(rt_tx[1], "\x0a\x01\0\x09"));
+	/* released in order, to the learned MACs, from ours, TTL 63 */
+	CHECK(memcmp(rt_tx[2], "\x02\0\0\0\0\xfe\x02\0\0\0\0\x01", 12) == 0);
+	CHECK(memcmp(rt_tx[2] + 30, "\x0a\x02\0\x05", 4) == 0 && rt_tx[2][22] == 63);
+	CHECK_EQ_U(csum_fold(csum_add(0, rt_tx[2] + 14, 20)), 0);
+	CHECK(memcmp(rt_tx[3], "\x02\0\0\0\0\x09\x02\0\0\0\0\x01", 12) == 0);
+	CHECK(memcmp(rt_tx[3] + 30, "\x0a\x01\0\x09", 4) == 0 && rt_tx[3][22] == 63);
+	CHECK(memcmp(rt_tx[4], "\x02\0\0\0\0\xfe\x02\0\0\0\0\x01", 12) == 0);
+	/* time exceeded, from 10.1.0.1 to the source at its static MAC */
+	CHECK(memcmp(rt_tx[5], "\x02\0\0\0\0\x0a\x02\0\0\0\0\x01", 12) == 0);
+	CHECK(rt_tx[5][23] == 1 && rt_tx[5][34] == 11);
+	CHECK(memcmp(rt_tx[5] + 26, "\x0a\x01\0\x01\x0a\x01\0\x02", 8) == 0);
+	CHECK_EQ_U(rt_len[5], 14 + 20 + 8 + 28);
+	dist_destroy(d);
+}
+
+static void t_sw_router_resolves_next_hops(void)
+{
+	router_case(DP_MODE_SW, 1);
+}
+
+static void t_sw2_router_resolves_next_hops(void)
+{
+	router_case(DP_MODE_SW, 2);
+}
+
+static void t_rtc_router_resolves_next_hops(void)
+{
+	router_case(DP_MODE_NIC, 1);
+}
+
+/* A next hop that never answers: its packets wait, the writer retries, and at shutdown they
+ * are dropped as arp_unresolved, so nothing is lost unaccounted. */
+static void unresolved_case(enum dp_mode mode, uint16_t workers)
+{
+	uint8_t f[64];
+	const uint8_t *frames[1] = { f };
+	uint16_t lens[1] = { 60 };
+	struct dp_config c;
+	struct stats_snapshot s;
+	struct dist *d;
+	char err[256];
+	double t0;
+
+	routed_udp(f, "\x0a\x01\0\x63", 64);
+	mem_config(&c, mode, workers, 5);
+	strcpy(c.app.name, "router");
+	c.n_addrs = 1;
+	memcpy(c.addrs[0].ip, "\x0a\x01\0\x01", 4);
+	c.addrs[0].prefix_len = 24;
+	CHECK(dist_create(&d, &c, NULL, err, sizeof(err)) == 0);
+	CHECK(io_mem_load_frames(dist_port(d), frames, lens, 1) == 0);
+	CHECK(dist_start(d, err, sizeof(err)) == 0);
+	t0 = now_s();
+	do {
+		sleep_ms(2);
+		dist_snapshot(d, &s);
+	} while (s.arp_held < 5 && now_s() - t0 < 10);
+	CHECK_EQ_U(s.arp_held, 5);
+	CHECK_EQ_U(s.in_flight, 5);
+	CHECK(s.conserved);
+	dist_stop(d);
+	dist_snapshot(d, &s);
+	CHECK(s.final && s.conserved);
+	CHECK_EQ_U(s.drops[DROP_ARP_UNRESOLVED], 5);
+	CHECK_EQ_U(s.tx, 0);
+	CHECK_EQ_U(s.arp_held, 0);
+	dist_destroy(d);
+}
+
+static void t_sw_router_unresolved_dropped_at_stop(void)
+{
+	unresolved_case(DP_MODE_SW, 2);
+}
+
+static void t_rtc_router_unresolved_dropped_at_stop(void)
+{
+	unresolved_case(DP_MODE_NIC, 2);
+}
+
 static void t_create_rejects_unknown_app(void)
 {
 	struct dp_config c;
@@ -743,4 +923,7 @@ CHECK_MAIN("dist", TEST(t_sw_conservation_echo), TEST(t_sw_conservation_two_io_c
 	   TEST(t_sw_tx_port_full_counted), TEST(t_rtc_tx_port_full_counted), TEST(t_echo_reflects),
 	   TEST(t_sw_arp_answered), TEST(t_rtc_arp_answered), TEST(t_sw_local_icmp_and_udp_echo),
 	   TEST(t_rtc_local_icmp_and_udp_echo), TEST(t_create_rejects_unknown_app),
-	   TEST(t_create_app_init_failure_cleans_up), TEST(t_flowtrack_full_counts_untracked))
+	   TEST(t_sw_router_resolves_next_hops), TEST(t_sw2_router_resolves_next_hops),
+	   TEST(t_rtc_router_resolves_next_hops), TEST(t_sw_router_unresolved_dropped_at_stop),
+	   TEST(t_rtc_router_unresolved_dropped_at_stop), TEST(t_create_app_init_failure_cleans_up),
+	   TEST(t_flowtrack_full_counts_untracked))
