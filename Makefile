@@ -44,10 +44,13 @@ BENCH_BIN  := $(BENCH_SRC:bench/%.c=$(O)/bench/%)
 # Small helper programs of the network-namespace tests (receivers, counters).
 NETNS_SRC  := $(wildcard tests/netns/*.c)
 NETNS_BIN  := $(NETNS_SRC:tests/netns/%.c=$(O)/tests/netns/%)
+# Example programs of docs/ (built against the public headers only, run by the tests).
+EXAMPLE_SRC := $(wildcard docs/examples/*.c)
+EXAMPLE_BIN := $(EXAMPLE_SRC:docs/examples/%.c=$(O)/examples/%)
 
 .PHONY: all deps deps-bench test test-tsan check fuzz fuzz-build bench demo fmt fmt-check clean install
 
-all: $(VNFDP) $(UNIT_BIN) $(NETNS_BIN)
+all: $(VNFDP) $(UNIT_BIN) $(NETNS_BIN) $(EXAMPLE_BIN)
 
 deps:
 	@missing=""; for p in $(DEBS) $(EXTRA_DEBS); do \
@@ -77,6 +80,10 @@ $(VNFDP): $(O)/dataplane/main.o $(DP_LIB)
 $(O)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(DP_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(DP_LIB) $(LDLIBS)
+
+$(O)/examples/%: docs/examples/%.c dataplane/vnfio.h $(DP_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Idataplane $(LDFLAGS) -o $@ $< $(DP_LIB) $(LDLIBS) -lpthread
 
 $(O)/tests/netns/%: tests/netns/%.c
 	@mkdir -p $(dir $@)
@@ -109,7 +116,7 @@ test: deps
 test-tsan: deps
 	@$(MAKE) --no-print-directory SAN=thread CC=clang all
 	@O=build-thread SAN=thread TESTS="$(TSAN_TESTS)" bash tests/run.sh
-TSAN_TESTS ?= test_ring test_dist test_arp test_lpm
+TSAN_TESTS ?= test_ring test_dist test_arp test_lpm test_vnfio
 
 check: test
 

@@ -32,6 +32,8 @@
 /* Packets the ARP writer holds at most while it resolves next hops, over all of them; every
  * pool they can come from has this many buffers more. */
 #define DIST_ARP_HOLD_MAX 256
+/* sw with an external app: buffers per worker for the packets it makes itself. */
+#define DIST_EXT_POOL 1024
 
 struct dist_worker {
 	struct dp_counters ctr; /* writer: this worker */
@@ -51,7 +53,8 @@ struct dist_worker {
 	struct pkt **pending __cache_aligned; /* sw: processed, not yet taken by `out` */
 	uint16_t n_pending;
 	struct app_ctx app;
-	struct pktpool pool;	/* rtc: this worker's receive pool */
+	struct pktpool pool;	/* rtc: this worker's receive pool; sw with an external app: the
+				   buffers it sends its own packets from */
 	struct io_queue *q;	/* rtc: this worker's queue pair */
 	struct flowtrack flows; /* stats.flows: packets per flow hash; max 0 = off */
 	/* ARP (with addrs): in rtc mode worker 0 is the table's one writer, and the other
@@ -105,6 +108,7 @@ struct dist {
 	int stopped;
 	int joined;   /* every thread has exited: snapshots are final */
 	int lossless; /* set before start; read-only after */
+	int ext;      /* external app (vnfio): the caller's threads are the workers */
 };
 
 static uint64_t now_ns(void)
@@ -269,18 +273,28 @@ static uint16_t worker_nexthops(struct dist_worker *w, struct pkt **pkts, uint16
 	return kept;
 }
 
-/* Runs the local stage and the app; returns how many of the n packets are still this
- * worker's (the rest went to the ARP writer), all with their verdict set. */
-static uint16_t worker_run_app(struct dist_worker *w, struct pkt **pkts, uint16_t n)
+/* Before the app: flow statistics and the dataplane's own frames.  Returns k: pkts[0, k) are
+ * the app's, [k, *kept) have their verdict set here (the rest went to the ARP writer). */
+static uint16_t worker_rx_stage(struct dist_worker *w, struct pkt **pkts, uint16_t n,
+				uint16_t *kept)
 {
-	uint16_t consumed = 0, dropped = 0, nexthops = 0, k = n, kept = n;
+	uint16_t k = n;
 
+	*kept = n;
 	if (unlikely(w->flows.max))
 		worker_track_flows(w, pkts, n);
 	if (w->d->cfg.n_addrs)
-		k = worker_local_stage(w, pkts, n, &kept);
-	if (k)
-		w->d->app->process_burst(&w->app, pkts, k);
+		k = worker_local_stage(w, pkts, n, kept);
+	ctr_add(&w->ctr.handled, n);
+	return k;
+}
+
+/* After the app: counts what it consumed and dropped among pkts[0, k) and resolves next hops
+ * among pkts[0, kept); returns how many are still this worker's, all with their verdict. */
+static uint16_t worker_app_done(struct dist_worker *w, struct pkt **pkts, uint16_t k, uint16_t kept)
+{
+	uint16_t consumed = 0, dropped = 0, nexthops = 0;
+
 	for (uint16_t i = 0; i < k; i++) {
 		const struct pkt *p = pkts[i];
 		consumed += p->verdict == PKT_VERDICT_CONSUMED;
@@ -293,7 +307,6 @@ static uint16_t worker_run_app(struct dist_worker *w, struct pkt **pkts, uint16_
 				dropped++;
 		}
 	}
-	ctr_add(&w->ctr.handled, n);
 	if (consumed)
 		ctr_add(&w->ctr.consumed, consumed);
 	if (dropped)
@@ -301,6 +314,31 @@ static uint16_t worker_run_app(struct dist_worker *w, struct pkt **pkts, uint16_
 	if (nexthops)
 		kept = worker_nexthops(w, pkts, kept);
 	return kept;
+}
+
+/* Runs the local stage and the app; returns how many of the n packets are still this
+ * worker's (the rest went to the ARP writer), all with their verdict set. */
+static uint16_t worker_run_app(struct dist_worker *w, struct pkt **pkts, uint16_t n)
+{
+	uint16_t kept, k = worker_rx_stage(w, pkts, n, &kept);
+
+	if (k)
+		w->d->app->process_burst(&w->app, pkts, k);
+	return worker_app_done(w, pkts, k, kept);
+}
+
+/* rtc: sends the packets whose verdict is TX and gives every buffer back to the pool. */
+static void worker_rtc_emit(struct dist_worker *w, struct pkt **pkts, uint16_t n)
+{
+	struct pkt *txv[n ? n : 1];
+	uint16_t k = 0;
+
+	for (uint16_t i = 0; i < n; i++)
+		if (pkts[i]->verdict == PKT_VERDICT_TX)
+			txv[k++] = pkts[i];
+	if (k)
+		txq_send(w->q, &w->ctr, txv, k);
+	pktpool_put_burst(&w->pool, pkts, n);
 }
 
 /* Parses a burst in place; frames that fail are counted on ctr and returned to the pool.
@@ -454,7 +492,9 @@ static uint16_t tx_one_burst(struct dist *d, struct dist_worker *w, struct dp_co
 	}
 	if (k)
 		txq_send(&d->port.queues[0], ctr, txv, k);
-	if (d->n_io == 1)
+	if (unlikely(d->ext)) /* buffers from the workers' own pools too */
+		txq_release(d->n_io == 1 ? &d->rx_pool : NULL, pkts, m);
+	else if (d->n_io == 1)
 		pktpool_put_burst(&d->rx_pool, pkts, m);
 	else
 		pktpool_return_burst_spsc(&d->rx_pool, pkts, m);
@@ -564,6 +604,20 @@ static void *io_tx_main(void *arg)
 
 /* ---- sw mode: workers ------------------------------------------------------------------ */
 
+/* sw: marks each packet's verdict in its output ring entry (see OUT_TAG_*). */
+static void out_tag(struct pkt **pkts, uint16_t n)
+{
+	for (uint16_t i = 0; i < n; i++) {
+		uint8_t v = pkts[i]->verdict;
+		if (v != PKT_VERDICT_TX)
+			pkts[i] =
+				(struct pkt *)((uintptr_t)pkts[i] |
+					       (v == PKT_VERDICT_NEXTHOP || v == PKT_VERDICT_WRITER
+							? OUT_TAG_WRITER
+							: OUT_TAG_NO_TX));
+	}
+}
+
 static void worker_flush_pending(struct dist_worker *w)
 {
 	uint32_t k = ring_enqueue_burst_spsc(&w->out, (void *const *)w->pending, w->n_pending);
@@ -603,16 +657,7 @@ static void *worker_sw_main(void *arg)
 		prefetch_burst(w->pending, n);
 		/* in sw mode nothing leaves the burst: the ARP writer's share is tagged */
 		n = worker_run_app(w, w->pending, n);
-		for (uint16_t i = 0; i < n; i++) {
-			uint8_t v = w->pending[i]->verdict;
-			if (v != PKT_VERDICT_TX)
-				w->pending[i] =
-					(struct pkt *)((uintptr_t)w->pending[i] |
-						       (v == PKT_VERDICT_NEXTHOP ||
-									v == PKT_VERDICT_WRITER
-								? OUT_TAG_WRITER
-								: OUT_TAG_NO_TX));
-		}
+		out_tag(w->pending, n);
 		w->n_pending = n;
 		worker_flush_pending(w);
 	}
@@ -656,7 +701,7 @@ static void *worker_rtc_main(void *arg)
 	struct dist *d = w->d;
 	struct io_queue *q = w->q;
 	uint16_t burst = d->cfg.rx_burst;
-	struct pkt *pkts[burst], *txv[burst];
+	struct pkt *pkts[burst];
 	unsigned idle = 0;
 
 	while (!__atomic_load_n(&d->stop, __ATOMIC_ACQUIRE)) {
@@ -673,14 +718,7 @@ static void *worker_rtc_main(void *arg)
 		uint16_t good = parse_burst(&w->pool, &w->ctr, pkts, n);
 		if (good == 0)
 			continue;
-		good = worker_run_app(w, pkts, good);
-		uint16_t k = 0;
-		for (uint16_t i = 0; i < good; i++)
-			if (pkts[i]->verdict == PKT_VERDICT_TX)
-				txv[k++] = pkts[i];
-		if (k)
-			txq_send(q, &w->ctr, txv, k);
-		pktpool_put_burst(&w->pool, pkts, good);
+		worker_rtc_emit(w, pkts, worker_run_app(w, pkts, good));
 	}
 	__atomic_store_n(&w->done, 1, __ATOMIC_RELEASE);
 	/* Worker 0 takes the others' ARP work until the last of them has stopped. */
@@ -692,6 +730,89 @@ static void *worker_rtc_main(void *arg)
 		worker0_arp_from_others(w);
 	}
 	return NULL;
+}
+
+/* ---- an external app (vnfio.h): the caller's threads are the workers ------------------ */
+
+const struct app_ops dist_app_external = {
+	.name = "external",
+	.summary = "the caller's own threads drive the workers (vnfio.h)",
+};
+
+/* sw: hands packets to the TX side through the output ring, waiting while it is full (the TX
+ * side always drains it). */
+static void worker_sw_out(struct dist_worker *w, struct pkt **pkts, uint16_t n)
+{
+	unsigned idle = 0;
+
+	out_tag(pkts, n);
+	for (uint32_t k = 0; k < n;) {
+		uint32_t more = ring_enqueue_burst_spsc(&w->out, (void *const *)pkts + k, n - k);
+		k += more;
+		if (more)
+			idle = 0;
+		else
+			idle_wait(&idle);
+	}
+}
+
+static void worker_emit(struct dist_worker *w, struct pkt **pkts, uint16_t n)
+{
+	if (w->d->sw)
+		worker_sw_out(w, pkts, n);
+	else
+		worker_rtc_emit(w, pkts, n);
+}
+
+uint16_t dist_worker_rx(struct dist *d, uint16_t wi, struct pkt **pkts, uint16_t n)
+{
+	struct dist_worker *w = &d->w[wi];
+	uint16_t got, k, kept;
+
+	if (d->sw) {
+		got = (uint16_t)ring_dequeue_burst_spsc(&w->in, (void **)pkts, n);
+		if (!got)
+			return 0;
+		ctr_add(&w->ctr.rx, got);
+		prefetch_burst(pkts, got);
+	} else {
+		if (w->is_writer) {
+			arpw_poll(&d->arpw);
+			if (d->n_workers > 1)
+				worker0_arp_from_others(w);
+		}
+		got = w->q->rx_burst(w->q, pkts, n);
+		if (!got)
+			return 0;
+		ctr_add(&w->ctr.rx, got);
+		got = parse_burst(&w->pool, &w->ctr, pkts, got);
+	}
+	k = worker_rx_stage(w, pkts, got, &kept);
+	if (kept > k)
+		worker_emit(w, pkts + k, (uint16_t)(kept - k));
+	return k;
+}
+
+void dist_worker_tx(struct dist *d, uint16_t wi, struct pkt **pkts, uint16_t n)
+{
+	struct dist_worker *w = &d->w[wi];
+
+	worker_emit(w, pkts, worker_app_done(w, pkts, n, n));
+}
+
+uint16_t dist_worker_alloc(struct dist *d, uint16_t wi, struct pkt **pkts, uint16_t n)
+{
+	struct dist_worker *w = &d->w[wi];
+	uint16_t got = (uint16_t)pktpool_get_burst(&w->pool, pkts, n);
+
+	if (got)
+		ctr_add(&w->ctr.generated, got);
+	return got;
+}
+
+uint16_t dist_workers(const struct dist *d)
+{
+	return d->n_workers;
 }
 
 /* ---- set-up and tear-down ------------------------------------------------------------ */
@@ -797,6 +918,7 @@ int dist_create(struct dist **out, const struct dp_config *cfg, const struct app
 	}
 	d->cfg = *cfg;
 	d->app = app ? app : app_find(cfg->app.name);
+	d->ext = d->app == &dist_app_external;
 	if (!d->app) {
 		snprintf(err, errlen, "app.name: \"%s\" is not a built-in app", cfg->app.name);
 		ret = -EINVAL;
@@ -835,6 +957,11 @@ int dist_create(struct dist **out, const struct dp_config *cfg, const struct app
 		if (d->sw) {
 			if (worker_setup_sw(d, w))
 				goto err_nomem;
+			if (d->ext) {
+				if (pktpool_create(&w->pool, DIST_EXT_POOL))
+					goto err_nomem;
+				d->in_flight_max += DIST_EXT_POOL;
+			}
 		} else {
 			uint32_t n = MAX(cfg->port.rx_slots, 4u * cfg->rx_burst);
 			/* with ARP, packets the writer holds and frames handed to worker 0 are
@@ -932,7 +1059,7 @@ int dist_start(struct dist *d, char *err, size_t errlen)
 
 	clock_gettime(CLOCK_MONOTONIC, &d->started_at);
 	__atomic_store_n(&d->deadline_ns, UINT64_MAX, __ATOMIC_RELEASE);
-	for (uint16_t i = 0; i < d->n_workers && !ret; i++) {
+	for (uint16_t i = 0; i < d->n_workers && !ret && !d->ext; i++) {
 		snprintf(what, sizeof(what), "worker %u", i);
 		ret = spawn(&d->w[i].thread, d->sw ? worker_sw_main : worker_rtc_main, &d->w[i],
 			    d->w[i].cpu, what, err, errlen);
@@ -975,7 +1102,8 @@ static void reclaim_tagged(struct dist *d, struct dp_counters *ctr, struct pkt *
 	}
 	if (lost)
 		ctr_add(&ctr->drops[DROP_SHUTDOWN_TIMEOUT], lost);
-	pktpool_put_burst(&d->rx_pool, pkts, n);
+	for (uint32_t i = 0; i < n; i++) /* an external app's own buffers have their own pool */
+		pktpool_put_burst(pkts[i]->pool, pkts + i, 1);
 }
 
 /* With the threads joined: anything left in worker rings or pending arrays (only possible
@@ -1016,8 +1144,15 @@ void dist_stop(struct dist *d)
 		if (d->w[i].started)
 			pthread_join(d->w[i].thread, NULL);
 	reclaim_leftovers(d);
-	if (d->arp)
+	if (d->arp) {
+		/* rtc: what the other workers handed worker 0 last (an external app's workers
+		 * stop without draining); then every held packet */
+		struct pkt *p;
+		for (uint16_t i = 1; !d->sw && i < d->n_workers; i++)
+			while (ring_dequeue_burst_spsc(&d->w[i].arp_in, (void **)&p, 1))
+				arpw_take(&d->arpw, p, now_ns());
 		arpw_flush(&d->arpw);
+	}
 	d->joined = 1;
 }
 
@@ -1059,8 +1194,11 @@ static uint64_t dist_rx_total(struct dist *d)
 
 	for (int i = 0; i < d->n_io; i++)
 		rx += ctr_load(&d->io[i].ctr.rx);
-	for (uint16_t i = 0; !d->sw && i < d->n_workers; i++)
-		rx += ctr_load(&d->w[i].ctr.rx);
+	for (uint16_t i = 0; i < d->n_workers; i++) {
+		if (!d->sw)
+			rx += ctr_load(&d->w[i].ctr.rx);
+		rx += ctr_load(&d->w[i].ctr.generated);
+	}
 	return rx;
 }
 
@@ -1118,8 +1256,11 @@ void dist_snapshot(struct dist *d, struct stats_snapshot *s)
 		s->t[d->n_io - 1 - i].rx = ctr_load(&d->io[i].ctr.rx);
 	/* In sw mode a worker's rx is a hand-off, not a port receive: it stays out of the
 	 * totals (the worker's "packets" shows its share). */
-	for (uint16_t i = 0; !d->sw && i < d->n_workers; i++)
-		s->t[d->n_io + i].rx = ctr_load(&d->w[i].ctr.rx);
+	for (uint16_t i = 0; i < d->n_workers; i++) {
+		if (!d->sw)
+			s->t[d->n_io + i].rx = ctr_load(&d->w[i].ctr.rx);
+		s->t[d->n_io + i].generated = ctr_load(&d->w[i].ctr.generated);
+	}
 	stats_finish(s);
 }
 

@@ -35,6 +35,20 @@ struct io_port *dist_port(struct dist *d);
 /* Frames the port has seen: received plus missed (cheap; for waiting on a generator). */
 uint64_t dist_offered(struct dist *d);
 
+/* An external app (vnfio.h): dist_create with &dist_app_external starts no worker threads;
+ * the caller runs each worker's steps from one thread per worker, between dist_start and
+ * dist_stop.  sw: dist_start still starts the I/O threads. */
+extern const struct app_ops dist_app_external;
+/* Worker wi: up to n received packets for the app (parsed; ARP and ICMP echo to our addresses
+ * handled already).  rtc worker 0 also runs ARP's timers and the other workers' ARP work. */
+uint16_t dist_worker_rx(struct dist *d, uint16_t wi, struct pkt **pkts, uint16_t n);
+/* Worker wi: takes packets with their verdict set (TX, NEXTHOP, CONSUMED or DROP), from
+ * dist_worker_rx or dist_worker_alloc, and sends or releases them. */
+void dist_worker_tx(struct dist *d, uint16_t wi, struct pkt **pkts, uint16_t n);
+/* Worker wi: up to n empty buffers (data at the usual headroom), counted as generated. */
+uint16_t dist_worker_alloc(struct dist *d, uint16_t wi, struct pkt **pkts, uint16_t n);
+uint16_t dist_workers(const struct dist *d);
+
 /* How long dist_stop waits for rings to drain before counting the rest as shutdown drops. */
 #define DIST_DRAIN_TIMEOUT_NS 1500000000ull
 

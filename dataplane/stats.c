@@ -6,26 +6,28 @@
 
 void stats_finish(struct stats_snapshot *s)
 {
-	s->rx = s->tx = s->consumed = s->drops_total = 0;
+	s->rx = s->tx = s->consumed = s->drops_total = s->generated = 0;
 	memset(s->drops, 0, sizeof(s->drops));
 	for (uint16_t i = 0; i < s->n_threads; i++) {
 		const struct stats_thread *t = &s->t[i];
 		s->rx += t->rx;
 		s->tx += t->tx;
 		s->consumed += t->consumed;
+		s->generated += t->generated;
 		for (int r = 1; r < DROP_MAX; r++)
 			s->drops[r] += t->drops[r];
 	}
 	for (int r = 1; r < DROP_MAX; r++)
 		s->drops_total += s->drops[r];
-	s->in_flight = (int64_t)(s->rx - s->tx - s->consumed - s->drops_total);
+	s->in_flight = (int64_t)(s->rx + s->generated - s->tx - s->consumed - s->drops_total);
 	if (s->final)
 		s->conserved = s->in_flight == 0;
 	else {
 		/* The true in-flight count at the moment the outcomes were read lies between what
 		 * the receives read before and after them say. */
-		uint64_t rx_before = s->rx_before ? MIN(s->rx_before, s->rx) : s->rx;
-		int64_t low = s->in_flight - (int64_t)(s->rx - rx_before);
+		uint64_t in = s->rx + s->generated;
+		uint64_t rx_before = s->rx_before ? MIN(s->rx_before, in) : in;
+		int64_t low = s->in_flight - (int64_t)(in - rx_before);
 		s->conserved = s->in_flight >= 0 && (low < 0 || (uint64_t)low <= s->in_flight_max);
 	}
 }
@@ -67,6 +69,8 @@ char *stats_to_json(const struct stats_snapshot *s, int pretty)
 	json_object_object_add(root, "rx", json_object_new_uint64(s->rx));
 	json_object_object_add(root, "tx", json_object_new_uint64(s->tx));
 	json_object_object_add(root, "consumed", json_object_new_uint64(s->consumed));
+	if (s->generated)
+		json_object_object_add(root, "generated", json_object_new_uint64(s->generated));
 	json_object_object_add(root, "rx_missed", json_object_new_uint64(s->rx_missed));
 	json_object_object_add(root, "drops", drops_object(s->drops, 0));
 	json_object_object_add(root, "drops_total", json_object_new_uint64(s->drops_total));

@@ -10,10 +10,11 @@
 #include "flowtrack.h"
 
 struct dp_counters {
-	uint64_t rx;	   /* frames taken from the port */
-	uint64_t tx;	   /* frames the port accepted */
-	uint64_t handled;  /* frames the app processed (workers) */
-	uint64_t consumed; /* frames the app used up */
+	uint64_t rx;	    /* frames taken from the port */
+	uint64_t tx;	    /* frames the port accepted */
+	uint64_t handled;   /* frames the app processed (workers) */
+	uint64_t consumed;  /* frames the app used up */
+	uint64_t generated; /* buffers an external app took to send its own packets (vnfio) */
 	uint64_t drops[DROP_MAX];
 } __cache_aligned;
 
@@ -35,6 +36,7 @@ struct stats_thread {
 	int16_t id;   /* worker index, -1 for I/O threads */
 	int16_t cpu;  /* pinned CPU or -1 */
 	uint64_t rx, tx, handled, consumed;
+	uint64_t generated;	       /* vnfio_tx_alloc: an input, like rx */
 	uint64_t ring;		       /* packets waiting in this worker's input ring */
 	uint64_t overflow;	       /* packets waiting in this worker's overflow queue */
 	const struct flowtrack *flows; /* final snapshot with stats.flows: the worker's flows */
@@ -44,11 +46,12 @@ struct stats_thread {
 struct stats_snapshot {
 	const char *mode;
 	uint64_t rx, tx, consumed, drops_total;
+	uint64_t generated; /* packets an external app made (vnfio): an input besides rx */
 	uint64_t drops[DROP_MAX];
-	int64_t in_flight;	/* rx - tx - consumed - drops */
+	int64_t in_flight;	/* rx + generated - tx - consumed - drops */
 	uint64_t in_flight_max; /* what the rings, queues and buffers can hold */
 	uint64_t rx_missed;	/* lost at the port before rx (a NIC's imissed): outside the sum */
-	uint64_t rx_before;	/* live snapshots: rx read before the outcomes (0 = same as rx) */
+	uint64_t rx_before; /* live snapshots: rx + generated read before the outcomes (0: same) */
 	int conserved;
 	int final; /* taken after the engine stopped: in_flight must be 0 */
 	double uptime_s;
