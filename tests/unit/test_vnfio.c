@@ -14,8 +14,8 @@
 
 struct qarg {
 	struct vnfio_queue *q;
-	unsigned long got, v4;
-	volatile int *stop;
+	unsigned long got, v4; /* written by the queue's thread: read with __atomic */
+	int *stop;
 };
 
 static void *drain(void *arg)
@@ -23,11 +23,11 @@ static void *drain(void *arg)
 	struct qarg *a = arg;
 	struct vnfio_pkt *p[32];
 
-	while (!*a->stop) {
+	while (!__atomic_load_n(a->stop, __ATOMIC_ACQUIRE)) {
 		uint16_t n = vnfio_rx_burst(a->q, p, 32);
 		for (uint16_t i = 0; i < n; i++)
 			a->v4 += vnfio_pkt_ip_version(p[i]) == 4 && vnfio_pkt_ip_len(p[i]) >= 28;
-		a->got += n;
+		__atomic_store_n(&a->got, a->got + n, __ATOMIC_RELEASE);
 		vnfio_rx_release(a->q, p, n);
 		if (!n)
 			usleep(100);
@@ -60,7 +60,7 @@ static void case_mode(const char *mode)
 	struct vnfio *io;
 	struct qarg a[2];
 	pthread_t t[2];
-	volatile int stop = 0;
+	int stop = 0;
 	unsigned long total = 0;
 
 	CHECK(path != NULL);
@@ -89,9 +89,12 @@ static void case_mode(const char *mode)
 		a[i] = (struct qarg){ vnfio_queue(io, (unsigned)i), 0, 0, &stop };
 		pthread_create(&t[i], NULL, drain, &a[i]);
 	}
-	for (int i = 0; i < 3000 && a[0].got + a[1].got < PACKETS; i++)
+	for (int i = 0; i < 3000 && __atomic_load_n(&a[0].got, __ATOMIC_ACQUIRE) +
+						    __atomic_load_n(&a[1].got, __ATOMIC_ACQUIRE) <
+					    PACKETS;
+	     i++)
 		usleep(2000);
-	stop = 1;
+	__atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
 	for (int i = 0; i < 2; i++) {
 		pthread_join(t[i], NULL);
 		total += a[i].got;
