@@ -12,7 +12,6 @@
 #define ICMP_ERR_HDR	    8
 #define IPV4_HDR	    20
 #define ICMP_QUOTE_PAYLOAD  8 /* bytes of the offending datagram's data quoted (RFC 792) */
-#define ETH_MIN_FRAME	    60
 #define ROUTER_NH_CONNECTED 0
 
 static uint32_t prefix_mask(unsigned len)
@@ -60,7 +59,7 @@ static void store_ip(uint8_t out[4], uint32_t ip)
 static int router_add(struct router *r, uint32_t dst, uint8_t len, uint32_t nh, char *err,
 		      size_t errlen, const char *what)
 {
-	int ret = lpm_add(r->lpm, dst & prefix_mask(len), len, nh);
+	int ret = len > 32 ? -EINVAL : lpm_add(r->lpm, dst & prefix_mask(len), len, nh);
 	if (ret)
 		snprintf(err, errlen, "%s: %u.%u.%u.%u/%u: the route table refused it: %s", what,
 			 dst >> 24, dst >> 16 & 0xff, dst >> 8 & 0xff, dst & 0xff, len,
@@ -221,11 +220,8 @@ static void build_error(const struct router *r, uint8_t *frame, uint16_t *len,
 	icmp[0] = type;
 	memset(icmp + 1, 0, 7); /* code 0 (net unreachable / TTL exceeded in transit), unused */
 	store_be16(icmp + 2, csum_fold(csum_add(0, icmp, ICMP_ERR_HDR + quote)));
+	/* at least 14 + 28 + 20 bytes: never under the 60-byte Ethernet minimum */
 	*len = (uint16_t)(m->l3_off + total);
-	if (*len < ETH_MIN_FRAME) {
-		memset(frame + *len, 0, ETH_MIN_FRAME - *len);
-		*len = ETH_MIN_FRAME;
-	}
 }
 
 static enum router_action icmp_error(const struct router *r, struct router_bucket *b,
@@ -236,7 +232,9 @@ static enum router_action icmp_error(const struct router *r, struct router_bucke
 	uint8_t *ip = frame + m->l3_off;
 
 	*why = type == ICMP_TIME_EXCEEDED ? DROP_ROUTER_TTL_EXPIRED : DROP_ROUTER_NO_ROUTE;
-	if (!error_allowed(ip, m) || !route_of(r, load_be32(ip + 12), nexthop))
+	/* icmp_rate 0: no error is ever due, so none was limited */
+	if (!r->icmp_interval_ns || !error_allowed(ip, m) ||
+	    !route_of(r, load_be32(ip + 12), nexthop))
 		return ROUTER_DROP;
 	if (!bucket_take(r, b, now)) {
 		*why = DROP_ROUTER_ICMP_LIMITED;

@@ -38,3 +38,13 @@ hex arp_raw "00 3c $ETH 0806 0001 0800 0604 0001 020000000002 0a000002 000000000
 # fuzz_icmp: byte 0 picks our address, then a frame; this one is an echo request with IP options
 # and an all-zero body (the case where an incremental checksum update gives 0x0000).
 hex icmp_zero_body "6d000000013a0080e0000051000800494e00334e000000000102010700000000000000001d0000000800000000e0fe00f6069a0800f7ff0000000000000000000000"
+# fuzz_router: byte 0 picks variants (bit 0 fixes the header checksum, bits 1-2 = 1 take the
+# destination from its table by byte 1, bits 4-5 set TTL 0/1/2, bit 6 the table without a
+# default route, bit 7 an empty ICMP bucket), byte 2 the clock; then a frame.
+UDP_HDR="4500 0024 1234 0000 4011 0000 $V4 14e9 0035 0010 0000 6869 6869 6869 6869"
+hex router_forward  "03 01 00 $ETH 0800 $UDP_HDR"
+hex router_ttl1     "23 02 00 $ETH 0800 4700 002c 1234 0000 4011 0000 $V4 01010101 01010100 14e9 0035 0010 0000 6869 6869 6869 6869"
+hex router_noroute  "43 05 00 $ETH 0800 $UDP_HDR"
+hex router_limited  "c3 05 03 $ETH 0800 $UDP_HDR"
+hex router_qinq     "23 03 00 $ETH 88a8 0064 8100 0065 0800 4500 001c 1234 0000 4011 0000 $V4 14e9 0035 0008 0000"
+hex router_icmp_err "23 01 00 $ETH 0800 4500 0024 1234 0000 4001 0000 $V4 0b00 0000 0000 0000 4500 0014 0000 0000"
