@@ -491,7 +491,7 @@ static enum arp_counter rx_request_ours(struct arp *a, const struct arp_rx *rx, 
 	id = arp_table_find(&a->t, rx->x.spa);
 	if (id >= 0)
 		entry_confirm(a, (uint32_t)id, rx->x.sha, now, out);
-	else if (entry_alloc(a, rx->x.spa, rx->x.sha, ARP_ST_REACHABLE, now) != NO_ID)
+	else if (entry_alloc(a, rx->x.spa, rx->x.sha, ARP_ST_STALE, now) != NO_ID)
 		cnt_inc(a, ARP_CNT_LEARNED);
 	return ARP_CNT_RX_REQUEST;
 }

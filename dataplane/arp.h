@@ -7,8 +7,10 @@
  * their work to one); arp_lookup and arp_counter_get may run on any thread at any time.
  *
  * Entries: pending (a request is outstanding; up to hold_len packets wait), reachable
- * (confirmed within reachable_ns), stale (older: still used, re-validated by a unicast
- * request when used, removed when unused for stale_ns more or when the table needs room),
+ * (confirmed within reachable_ns), stale (learned from a request for us and not confirmed
+ * yet, as Linux does, or confirmed longer ago: still used, re-validated by a unicast request
+ * when used, removed when unused for stale_ns more or when the table needs room, the oldest
+ * first — so a flood of senders churns these and never locks out a new neighbour),
  * static (from the configuration: never aged, evicted or changed by ARP frames).  Packets
  * are opaque handles: the state machine never frees one, it hands every held packet back.
  */

@@ -106,6 +106,9 @@ static void peer_frame(struct frame *f, uint16_t op, uint8_t n, const uint8_t sp
 	arp_frame(f, op, mac, mac, spa, op == 2 ? our_mac : zero6, tpa, 0);
 }
 
+static void check_request(const struct arp_out *out, uint32_t i, const uint8_t *dst,
+			  const uint8_t tpa[4]);
+
 static void snap(const struct arp *a, uint64_t c[ARP_CNT_MAX])
 {
 	for (int i = 0; i < ARP_CNT_MAX; i++)
@@ -222,13 +225,20 @@ static void test_learn_from_request(void)
 	CHECK_EQ_U(out.n_frames, 1);
 	CHECK_EQ_U(arp_counter_get(a, ARP_CNT_RX_REQUEST) - c[ARP_CNT_RX_REQUEST], 1);
 	CHECK_EQ_U(arp_counter_get(a, ARP_CNT_LEARNED) - c[ARP_CNT_LEARNED], 1);
-	CHECK_EQ_U(arp_lookup(a, spa, got), ARP_LOOKUP_HIT);
+	/* Learned but unconfirmed (as Linux does): usable, evictable, checked on first use. */
+	CHECK_EQ_U(arp_lookup(a, spa, got), ARP_LOOKUP_STALE);
 	CHECK(memcmp(got, mac, 6) == 0);
 	CHECK_EQ_U(arp_count(a), 1);
-	/* A resolve needs no request now. */
+	/* A resolve sends at once and confirms with one unicast request. */
 	CHECK_EQ_U(arp_resolve(a, spa, (void *)1, 5 * S, got, &out), ARP_RESOLVED);
-	CHECK_EQ_U(out.n_frames, 0);
+	CHECK_EQ_U(out.n_frames, 1);
+	check_request(&out, 0, mac, spa);
 	CHECK(memcmp(got, mac, 6) == 0);
+	peer_frame(&f, 2, 7, spa, our_ip[0]);
+	arp_input(a, f.b, f.len, &f.m, 5 * S + MS, &out);
+	CHECK_EQ_U(arp_lookup(a, spa, got), ARP_LOOKUP_HIT);
+	CHECK_EQ_U(arp_resolve(a, spa, (void *)1, 5 * S + 2 * MS, got, &out), ARP_RESOLVED);
+	CHECK_EQ_U(out.n_frames, 0);
 	/* A probe (sender 0.0.0.0) for our address is answered but not learned. */
 	ip4(spa, 0, 0, 0, 0);
 	peer_frame(&f, 1, 8, spa, our_ip[1]);
@@ -506,19 +516,21 @@ static void test_release_in_order(void)
 	arp_destroy(a);
 }
 
-/* Capacity 4: static, pending and reachable entries are never evicted; stale ones are. */
+/* Capacity 4: static, pending and reachable entries are never evicted; stale ones (learned
+ * from a request and not confirmed yet, or aged) are, the oldest first. */
 static void test_table_full(void)
 {
 	struct arp *a = make(4);
 	struct arp_out out;
 	struct frame f;
-	uint8_t sip[4], pip[4], r1[4], r2[4], nip[4], mac[6];
+	uint8_t sip[4], pip[4], r1[4], r2[4], nip[4], n2[4], mac[6];
 
 	ip4(sip, 10, 0, 0, 60);
 	ip4(pip, 10, 0, 0, 61);
 	ip4(r1, 10, 0, 0, 62);
 	ip4(r2, 10, 0, 0, 63);
 	ip4(nip, 10, 0, 0, 64);
+	ip4(n2, 10, 0, 0, 65);
 	peer_mac(mac, 60);
 	CHECK_EQ_U(arp_add_static(a, sip, mac), 0);
 	CHECK_EQ_U(arp_resolve(a, pip, (void *)1, 0, mac, &out), ARP_HELD);
@@ -527,34 +539,48 @@ static void test_table_full(void)
 	peer_frame(&f, 1, 63, r2, our_ip[0]);
 	arp_input(a, f.b, f.len, &f.m, 1 * MS, &out);
 	CHECK_EQ_U(arp_count(a), 4);
-	CHECK_EQ_U(arp_resolve(a, nip, (void *)2, 2 * MS, mac, &out), ARP_REFUSED);
-	CHECK_EQ_U(arp_counter_get(a, ARP_CNT_TABLE_FULL), 1);
-	CHECK(arp_add_static(a, nip, mac) == -ENOSPC);
-	/* A learned sender that does not fit is still answered. */
-	peer_frame(&f, 1, 64, nip, our_ip[0]);
-	arp_input(a, f.b, f.len, &f.m, 2 * MS, &out);
-	CHECK_EQ_U(out.n_frames, 1);
-	CHECK_EQ_U(arp_counter_get(a, ARP_CNT_TABLE_FULL), 3);
-	/* After reachable_ns both learned entries are stale: the older one goes first. */
-	while (arp_tick(a, 10 * S + 1 * MS, &out))
-		;
-	CHECK_EQ_U(arp_counter_get(a, ARP_CNT_AGED), 2);
-	CHECK_EQ_U(arp_lookup(a, r1, mac), ARP_LOOKUP_STALE);
-	CHECK_EQ_U(arp_resolve(a, nip, (void *)3, 10 * S + 2 * MS, mac, &out), ARP_HELD);
+	/* r2 confirmed by its reply to our probe: reachable */
+	CHECK_EQ_U(arp_resolve(a, r2, NULL, 1 * MS, mac, &out), ARP_RESOLVED);
+	peer_frame(&f, 2, 63, r2, our_ip[0]);
+	arp_input(a, f.b, f.len, &f.m, 1 * MS, &out);
+	CHECK_EQ_U(arp_lookup(a, r2, mac), ARP_LOOKUP_HIT);
+	/* room for nip: the unconfirmed r1 goes */
+	CHECK_EQ_U(arp_resolve(a, nip, (void *)2, 2 * MS, mac, &out), ARP_HELD);
 	CHECK_EQ_U(arp_counter_get(a, ARP_CNT_EVICTED), 1);
 	CHECK_EQ_U(arp_lookup(a, r1, mac), ARP_LOOKUP_MISS);
-	CHECK_EQ_U(arp_lookup(a, r2, mac), ARP_LOOKUP_STALE);
+	/* now static, two pending and a reachable entry: nothing to evict */
+	CHECK_EQ_U(arp_resolve(a, n2, (void *)3, 3 * MS, mac, &out), ARP_REFUSED);
+	CHECK_EQ_U(arp_counter_get(a, ARP_CNT_TABLE_FULL), 1);
+	CHECK(arp_add_static(a, n2, mac) == -ENOSPC);
+	/* A sender that does not fit is still answered. */
+	peer_frame(&f, 1, 65, n2, our_ip[0]);
+	arp_input(a, f.b, f.len, &f.m, 3 * MS, &out);
+	CHECK_EQ_U(out.n_frames, 1);
+	CHECK_EQ_U(arp_counter_get(a, ARP_CNT_TABLE_FULL), 3);
+	CHECK_EQ_U(arp_counter_get(a, ARP_CNT_EVICTED), 1);
 	CHECK_EQ_U(arp_lookup(a, sip, mac), ARP_LOOKUP_HIT);
+	CHECK_EQ_U(arp_lookup(a, r2, mac), ARP_LOOKUP_HIT);
 	CHECK_EQ_U(arp_count(a), 4);
-	/* pip's packet is still held (its entry was not evicted) until its requests run out. */
-	CHECK_EQ_U(arp_flush(a, &out), 1);
-	CHECK_EQ_U(out.fate, ARP_PKTS_DROP);
-	CHECK_EQ_U(out.n_pkts, 1);
+	/* After reachable_ns r2 is stale: it goes when room is needed. */
+	while (arp_tick(a, 10 * S + 1 * MS, &out))
+		;
+	CHECK_EQ_U(arp_lookup(a, r2, mac), ARP_LOOKUP_STALE);
+	CHECK_EQ_U(arp_resolve(a, n2, (void *)4, 10 * S + 2 * MS, mac, &out), ARP_HELD);
+	CHECK_EQ_U(arp_counter_get(a, ARP_CNT_EVICTED), 2);
+	CHECK_EQ_U(arp_lookup(a, r2, mac), ARP_LOOKUP_MISS);
+	/* the held packets were never lost with their entries */
+	int flushed = 0;
+	while (arp_flush(a, &out)) {
+		CHECK_EQ_U(out.fate, ARP_PKTS_DROP);
+		flushed += (int)out.n_pkts;
+	}
+	CHECK_EQ_U(flushed, 3);
 	arp_destroy(a);
 }
 
-/* 10x capacity distinct senders asking for us: all answered, the table stays bounded, the
- * static entries stay; a second flood after aging evicts stale entries, never static ones. */
+/* 10x capacity distinct senders asking for us, twice: all answered, the table stays bounded,
+ * the static entries stay.  Learned entries are unconfirmed, so each newcomer takes the place
+ * of the oldest of them: a neighbour that asks after a flood still gets an entry. */
 static void test_flood(void)
 {
 	enum { CAP = 64, N = 10 * CAP, STATICS = 8 };
@@ -588,9 +614,12 @@ static void test_flood(void)
 	}
 	CHECK_EQ_U(replies, 2 * N);
 	CHECK_EQ_U(arp_count(a), CAP);
-	CHECK_EQ_U(arp_counter_get(a, ARP_CNT_LEARNED), 2 * (CAP - STATICS));
-	CHECK_EQ_U(arp_counter_get(a, ARP_CNT_EVICTED), CAP - STATICS);
-	CHECK_EQ_U(arp_counter_get(a, ARP_CNT_TABLE_FULL), 2 * (N - (CAP - STATICS)));
+	CHECK_EQ_U(arp_counter_get(a, ARP_CNT_LEARNED), 2 * N);
+	CHECK_EQ_U(arp_counter_get(a, ARP_CNT_EVICTED), 2 * N - (CAP - STATICS));
+	CHECK_EQ_U(arp_counter_get(a, ARP_CNT_TABLE_FULL), 0);
+	/* the last sender is in */
+	ip4(ip, 10, 21, (uint8_t)((N - 1) >> 8), (uint8_t)(N - 1));
+	CHECK_EQ_U(arp_lookup(a, ip, got), ARP_LOOKUP_STALE);
 	for (int i = 0; i < STATICS; i++) {
 		uint8_t want[6];
 
@@ -614,9 +643,12 @@ static void test_aging(void)
 	ip4(ip, 10, 0, 0, 70);
 	ip4(ip2, 10, 0, 0, 71);
 	peer_mac(want, 70);
-	peer_frame(&f, 1, 70, ip, our_ip[0]);
+	/* both resolved (asked and answered): reachable */
+	CHECK_EQ_U(arp_resolve(a, ip, NULL, 0, mac, &out), ARP_HELD);
+	peer_frame(&f, 2, 70, ip, our_ip[0]);
 	arp_input(a, f.b, f.len, &f.m, 0, &out);
-	peer_frame(&f, 1, 71, ip2, our_ip[0]);
+	CHECK_EQ_U(arp_resolve(a, ip2, NULL, 0, mac, &out), ARP_HELD);
+	peer_frame(&f, 2, 71, ip2, our_ip[0]);
 	arp_input(a, f.b, f.len, &f.m, 0, &out);
 	CHECK_EQ_U(arp_tick(a, 10 * S - 1, &out), 0);
 	CHECK_EQ_U(arp_lookup(a, ip, got), ARP_LOOKUP_HIT);
