@@ -332,7 +332,7 @@ static const struct bad bad_cases[] = {
 	{ "{" PORT ", 'arp': [{'ip': '10.0.0.1', 'mac': '02:00:00:00:00:01', 'dev': 'x'}]}",
 	  "arp[0]: unknown key \"dev\" (accepted: ip, mac)" },
 	{ "{" PORT ", 'app': {'name': 'echo', 'prot': 7}}",
-	  "app: unknown key \"prot\" (accepted: name, port)" },
+	  "app: unknown key \"prot\" (accepted: name, port, routes, icmp_rate)" },
 	{ "{" PORT ", 'app': {'name': 'udp-echo', 'port': 0}}",
 	  "app.port: 0 is out of range (accepted: 1..65535)" },
 	{ "{" PORT ", 'app': {'name': 'udp-echo', 'port': 65536}}",
@@ -465,7 +465,35 @@ static const struct bad bad_cases[] = {
 	{ "{" PORT ", 'rss': {'profile': 'toeplitz'}}",
 	  "rss.profile: \"toeplitz\" is not an RSS profile (accepted: default, ms, mtcp)" },
 	{ "{" PORT ", 'app': {'name': 'nginx'}}",
-	  "app.name: \"nginx\" is not an app (accepted: echo, sink, udp-echo)" },
+	  "app.name: \"nginx\" is not an app (accepted: echo, sink, udp-echo, router)" },
+
+/* router routes */
+#define RT "'addrs': ['10.1.0.1/24'], 'app': {'name': 'router', 'routes': "
+	{ "{" PORT ", " RT "[{'dst': '10.3.0.1/16', 'via': '10.1.0.254'}]}}",
+	  "app.routes[0].dst: \"10.3.0.1/16\" has bits set past /16 (accepted: 10.3.0.0/16)" },
+	{ "{" PORT ", " RT "[{'dst': '10.3.0.0/33', 'via': '10.1.0.254'}]}}",
+	  "app.routes[0].dst: \"10.3.0.0/33\" is not an IPv4 prefix (accepted: a.b.c.d/0..32, "
+	  "e.g. 10.2.0.0/16 or 0.0.0.0/0)" },
+	{ "{" PORT ", " RT "[{'dst': '10.3.0.0/16'}]}}",
+	  "app.routes[0].via: required field missing" },
+	{ "{" PORT ", " RT "[{'dst': '10.3.0.0/16', 'via': '10.9.0.1'}]}}",
+	  "app.routes[0].via: 10.9.0.1 is not on the subnet of any of addrs (a gateway must be a "
+	  "neighbour)" },
+	{ "{" PORT ", " RT "[{'dst': '10.3.0.0/16', 'via': '10.1.0.1'}]}}",
+	  "app.routes[0].via: 10.1.0.1 is one of our addrs" },
+	{ "{" PORT ", " RT "[{'dst': '0.0.0.0/0', 'via': '10.1.0.2'}, "
+	  "{'dst': '0.0.0.0/0', 'via': '10.1.0.3'}]}}",
+	  "app.routes[1].dst: 0.0.0.0/0 is already in app.routes[0]" },
+	{ "{" PORT ", " RT "[{'dst': '10.3.0.0/16', 'via': '10.1.0.2', 'metric': 1}]}}",
+	  "app.routes[0]: unknown key \"metric\" (accepted: dst, via)" },
+#undef RT
+	{ "{" PORT ", 'app': {'name': 'echo', 'routes': [{'dst': '0.0.0.0/0', 'via': '1.2.3.4'}]}}",
+	  "app.routes: only the router app uses routes (app.name is echo)" },
+	{ "{" PORT ", 'app': {'name': 'router'}}",
+	  "addrs: the router app needs at least one address (its connected subnets and the source "
+	  "of its ICMP errors)" },
+	{ "{" PORT ", 'addrs': ['10.1.0.1/24'], 'app': {'name': 'router', 'icmp_rate': -1}}",
+	  "app.icmp_rate: -1 is out of range (accepted: 0..1000000)" },
 
 	/* RSS key */
 	{ "{" PORT ", 'rss': {'profile': 'ms', 'key': '" KEY40 "'}}",
@@ -728,6 +756,10 @@ static void test_round_trip(void)
 	round_trip(
 		"{'port': {'iface': 'a\\\"b\\\\c/\\u00e9', 'mem': {'packets': 9007199254740992}},"
 		" 'stats': {'socket': '/tmp/x y'}}");
+	round_trip("{" PORT ", 'addrs': ['10.1.0.1/24', '10.2.0.1/16'], 'app': {'name': 'router',"
+		   " 'icmp_rate': 0, 'routes': [{'dst': '10.3.0.0/16', 'via': '10.1.0.254'},"
+		   " {'dst': '0.0.0.0/0', 'via': '10.2.9.9'}, {'dst': '10.4.5.6/32',"
+		   " 'via': '10.1.0.2'}]}}");
 }
 
 static void test_to_json_shape(void)
