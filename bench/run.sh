@@ -18,6 +18,9 @@
 #   vnfdp bench --mode rtc --app echo      dpdk-testpmd --forward-mode=macswap on net_null,copy=1
 #   bench/kernel_path.sh: vnfdp run on veth  dpdk-testpmd net_af_xdp / net_af_packet, the kernel's
 #     (afxdp, afpacket; sink, echo)          UDP stack (build/bench/udp_echo_bench); trafgen load
+#   build/bench/router_bench (router app,    no DPDK peer: the echo app on the same frames and engine
+#     1 024 routes, 1 024 flows; rtc, and    settings, alternating in the same process, so router/echo
+#     sw lossless)                           shows what routing adds to the engine's own cost
 #
 # A peer or item that is missing, fails or prints something unparsable becomes "n/a (reason)";
 # the script never aborts half way.  Raw outputs stay in $O/bench-raw/.
@@ -26,7 +29,9 @@
 # per vnfdp bench run), BENCH_TESTPMD_SECS (12), BENCH_CALLGRIND (1; 0 skips the instruction
 # counts), BENCH_MD (docs/benchmarks.md; empty to skip writing it), BENCH_ANALYSE_ONLY (1: do not
 # run anything, re-analyse the raw outputs already in $O/bench-raw), BENCH_KPATH (1; 0 skips the
-# kernel-path comparison on veth, bench/kernel_path.sh, which reads KPATH_* itself).
+# kernel-path comparison on veth, bench/kernel_path.sh, which reads KPATH_* itself),
+# BENCH_ROUTER_PACKETS (10000000, packets per router_bench run), BENCH_ROUTER_ROUNDS (3, router/echo
+# pairs per mode in each router_bench invocation; it runs once per round).
 set -u
 
 cd "$(dirname "$0")/.." || exit 1
@@ -42,6 +47,9 @@ RSS=$O/bench/rss_bench
 RING=$O/bench/ring_bench
 DPEER=$O/bench/dist_peer_bench
 LPM=$O/bench/lpm_bench
+ROUTER=$O/bench/router_bench
+ROUTER_PACKETS=${BENCH_ROUTER_PACKETS:-10000000}
+ROUTER_ROUNDS=${BENCH_ROUTER_ROUNDS:-3}
 EAL="--no-huge -m 1024 -l 0-1 --no-pci"
 NCPU=$(nproc 2>/dev/null || echo 1)
 T_START=$(date +%s)
@@ -88,8 +96,8 @@ run_all() {
 	mkdir -p "$RAW"
 	: >"$RAW/commands.tsv"
 	log "runs=$RUNS packets=$PACKETS cpus=$NCPU build=$O raw=$RAW"
-	for b in "$VNFDP" "$RSS" "$RING" "$DPEER" "$LPM"; do
-		[ -x "$b" ] || log "warning: $b is not built (make all $RSS $RING $DPEER $LPM); its rows will be n/a"
+	for b in "$VNFDP" "$RSS" "$RING" "$DPEER" "$LPM" "$ROUTER"; do
+		[ -x "$b" ] || log "warning: $b is not built (make all $RSS $RING $DPEER $LPM $ROUTER); its rows will be n/a"
 	done
 	cat /proc/loadavg >"$RAW/loadavg.start" 2>/dev/null
 
@@ -119,6 +127,10 @@ run_all() {
 		item ours_rtc "$r" 120 TERM 0 "$VNFDP" "$VB --mode rtc --workers 1 --app echo"
 		item peer_testpmd "$r" "$TPMD_SECS" INT "0 124 130" dpdk-testpmd \
 			"dpdk-testpmd $EAL --file-prefix vnfbench_tpmd --vdev net_null0,copy=1 --vdev net_null1,copy=1 -- --forward-mode=macswap --nb-cores=1 --stats-period 1"
+		# The router and, alternating with it in the same process, echo on the same frames.
+		log "round $r/$RUNS: router, 1 024 routes (router_bench: router and echo, rtc and sw lossless)"
+		item ours_router "$r" 300 TERM 0 "$ROUTER" \
+			"$ROUTER --packets $ROUTER_PACKETS --rounds $ROUTER_ROUNDS --json"
 		log "round $r/$RUNS: information lines (sw lossy, 2 workers)"
 		item info_sw_lossy "$r" 120 TERM 0 "$VNFDP" "$VB --mode sw --workers 1"
 		item info_rtc2 "$r" 120 TERM 0 "$VNFDP" "$VB --mode rtc --workers 2 --app echo"
@@ -176,6 +188,17 @@ run_all() {
 			log "callgrind: LPM lookups, $set addresses"
 			item "cg_lpm_$set" 1 600 TERM 0 "valgrind $LPM" \
 				"valgrind --tool=callgrind --callgrind-out-file=$RAW/cg_lpm_$set.callgrind $LPM --callgrind $set"
+		done
+		# Router: one run of one variant (router_bench --callgrind, rtc), as for vnfdp bench:
+		# Ir per packet = (Ir(200k) - Ir(20k)) / 180k, for the router and for echo on its frames.
+		for app in router echo; do
+			for n in 20000 200000; do
+				key=cg_router_$n
+				[ "$app" = echo ] && key=cg_router_echo_$n
+				log "callgrind: router_bench, $app, $n packets"
+				item "$key" 1 600 TERM 0 "valgrind $ROUTER" \
+					"valgrind --tool=callgrind --fair-sched=yes --dump-instr=yes --callgrind-out-file=$RAW/$key.callgrind $ROUTER --callgrind --mode rtc --app $app --packets $n"
+			done
 		done
 	fi
 	cat /proc/loadavg >"$RAW/loadavg.end" 2>/dev/null
@@ -365,12 +388,20 @@ def p_lpm_autotest(text):
     return out
 
 
+def p_router(text):
+    d = p_json(text)
+    for k in ("rtc_router_mpps", "rtc_echo_mpps", "sw_router_mpps", "sw_echo_mpps", "ok"):
+        if k not in d:
+            raise ValueError(f"no '{k}' in router_bench's JSON")
+    return d
+
+
 PARSERS = {"ours_rss": p_json, "peer_thash": p_thash, "ours_lpm": p_lpm, "ours_ring": p_json,
            "peer_ring": p_ring,
            "ours_sw": p_vnfdp, "peer_dist": p_dist, "ours_rtc": p_vnfdp, "peer_testpmd": p_testpmd,
            "info_sw_lossy": p_vnfdp, "info_rtc2": p_vnfdp, "info_sw2": p_vnfdp,
            "info_sw2_lossless": p_vnfdp, "peer_same": p_dpeer, "peer_same_ourhash": p_dpeer,
-           "peer_lpm": p_lpm_autotest}
+           "peer_lpm": p_lpm_autotest, "ours_router": p_router}
 ONCE = {"peer_lpm"}  # run once, after the rounds
 
 results = {}   # key -> list of dicts (one per successful round), plus failure reasons
@@ -572,6 +603,43 @@ row("Run to completion, 1 core, echo (MAC/IP/port swap), Mpps",
     paired("ours_rtc", "mpps", "peer_testpmd", "mpps", lambda a, b: a / b),
     "≥ 1.0× testpmd macswap", None if ratio is None else ratio >= 1.0)
 
+# 6. router (router_bench: the router and echo on the same frames, alternating in one process)
+rt_runs = results.get("ours_router", [])
+rt_bad = [(d["round"], d.get("first_problem") or d.get("rc_reason") or "?") for d in rt_runs if not d.get("ok")]
+
+
+def router_checks():
+    if not rt_runs:
+        return "checks: n/a (no router_bench result)"
+    if rt_bad:
+        return "checks: **FAILED** in round(s) " + "; ".join(f"{r} ({w})" for r, w in rt_bad)
+    d = rt_runs[0]
+    return (f"checks: {len(rt_runs)}/{len(rt_runs)} router_bench runs passed (each: "
+            f"{d.get('runs', '?')} engine runs conserved with tx = packets, no drops, no ARP request; "
+            f"{d.get('checked_frames', 0):,} transmitted frames checked: TTL 63, IPv4 checksum, "
+            "the MAC of the gateway a naive longest-prefix search picks; echo's: the swap)")
+
+
+def router_row(mode, name):
+    o = med("ours_router", f"{mode}_router_mpps"); oc = med("ours_router", f"{mode}_router_cycles_per_packet")
+    e = med("ours_router", f"{mode}_echo_mpps"); ec = med("ours_router", f"{mode}_echo_cycles_per_packet")
+    ra = stat("ours_router", f"{mode}_ratio"); add = med("ours_router", f"{mode}_added_cycles")
+    row(name,
+        f"{fnum(o, 2)} Mpps ({fnum(oc)} cycles/pkt)" if o is not None else na("ours_router"),
+        f"{fnum(e, 2)} Mpps ({fnum(ec)} cycles/pkt): echo on the same frames and engine settings, "
+        "same process" if e is not None else na("ours_router"),
+        f"{ra['median']:.2f}× (router/echo)" if ra else "n/a",
+        (ra["min"], ra["max"]) if ra else None,
+        "every packet forwarded, every checked frame right; no DESIGN.md §6 throughput target "
+        "(for scale: 10G line rate is 14.88 Mpps)",
+        None if not rt_runs else not rt_bad,
+        "ratio = router Mpps / echo Mpps, median of router_bench's per-pair ratios; routing adds "
+        f"{fnum(add)} TSC cycles/pkt (router − echo); " + router_checks())
+
+
+router_row("rtc", "Router, 1 024 routes, 1 024 flows, run to completion 1 core, Mpps")
+router_row("sw", "Router, 1 024 routes, 1 024 flows, `sw` 1 RX/TX core + 1 worker, lossless, Mpps")
+
 # ---- conservation / problems ---------------------------------------------------------------
 problems = []
 for key in PARSERS:
@@ -593,6 +661,8 @@ if lpm_bad:
 rc = [d["round"] for d in lpm_runs if d.get("rc_reason") and d.get("mismatches") == 0]
 if rc:
     problems.append(f"`ours_lpm`: non-zero exit in round(s) {rc}")
+for r, w in rt_bad:
+    problems.append(f"`ours_router`: round {r}: {w}")
 for key in ("peer_same", "peer_same_ourhash"):
     bad = [d["round"] for d in results.get(key, []) if not d.get("conserved") or not d.get("peer_checks")]
     if bad:
@@ -780,6 +850,15 @@ def cg_inclusive(path, prefix):
     return {f: (incl[f], calls[f]) for f in incl}
 
 
+# router_bench --callgrind (rtc): the router, and echo on the same frames.
+for mode in ("router", "router_echo"):
+    if os.path.exists(f"{RAW}/cg_{mode}_200000.1.meta"):
+        try:
+            cg.append(cg_analyse(mode, 20000, 200000))
+        except Exception as e:  # noqa: BLE001
+            cg.append({"mode": mode, "error": f"analysis failed: {e}"})
+cg_by = {c["mode"]: c for c in cg}
+
 cg_lpm = {}   # set -> {function: Ir per lookup} or {"error": why}
 for lset in ("uniform", "routed"):
     m = meta(f"cg_lpm_{lset}", 1)
@@ -879,6 +958,14 @@ RAWROWS = [
     ("info_sw2", "drop_pct", "ours: sw, 2 workers, not lossless, dropped", "%"),
     ("info_sw2_lossless", "mpps", "ours: sw, 2 workers, lossless", "Mpps"),
     ("info_rtc2", "mpps", "ours: rtc echo, 2 workers", "Mpps"),
+] + [
+    ("ours_router", f"{m}_{a}_{k}", f"ours: router_bench, {ml}, {a}" + (" on the router's frames" if a == "echo" else ""), u)
+    for m, ml in (("rtc", "rtc 1 worker"), ("sw", "sw lossless 1 worker"))
+    for a in ("router", "echo")
+    for k, u in (("mpps", "Mpps"), ("cycles_per_packet", "cycles/packet"))
+] + [
+    ("ours_router", "rtc_ratio", "ours: router_bench, rtc, router/echo", "ratio"),
+    ("ours_router", "sw_ratio", "ours: router_bench, sw, router/echo", "ratio"),
     ("ours_rtc", "tsc_hz", "TSC rate reported by vnfdp bench", "Hz"),
 ]
 rawtab = []
@@ -900,7 +987,9 @@ for key, metric, label in [("ours_sw", "mpps", "ours sw"), ("peer_dist", "burst_
                            ("ours_ring", "ring_burst_spsc_cycles", "ours hand-off"),
                            ("ours_lpm", "ours_4k_burst_uniform_cycles", "ours LPM burst (4 KiB)"),
                            ("ours_lpm", "rte_lpm_bulk_uniform_cycles", "rte_lpm bulk"),
-                           ("peer_ring", "2core_legacy_SPSC_bulk32", "rte_ring 2-core")]:
+                           ("peer_ring", "2core_legacy_SPSC_bulk32", "rte_ring 2-core"),
+                           ("ours_router", "rtc_router_mpps", "router rtc"),
+                           ("ours_router", "sw_router_mpps", "router sw")]:
     s = stat(key, metric)
     if s and s["min"] > 0 and s["max"] / s["min"] > 1.3:
         noisy.append(f"{label}: max/min = {s['max'] / s['min']:.2f}")
@@ -1034,6 +1123,8 @@ else:
                              "that loop that ran more than 4 times per packet")
         notes += c.get("warn", [])
         label = {"rtc": "`rtc`, 1 worker, echo", "sw": "`sw`, lossless, 1 worker",
+                 "router": "`rtc`, 1 worker, router, 1 024 routes (`router_bench`)",
+                 "router_echo": "`rtc`, 1 worker, echo on the router's frames (`router_bench`)",
                  "peer": "same-work DPDK peer (`dist_peer_bench`, both lcores)"}.get(c["mode"], c["mode"])
         A(f"| {label} | {v} | {c['ir_per_pkt_raw']:,.0f} | {'; '.join(notes)} |")
     A("")
@@ -1135,6 +1226,50 @@ if pl:
 else:
     A(f"DPDK's own benchmark, `lpm_perf_autotest`: {na('peer_lpm')}.")
 A("")
+A("### Router: 1 024 routes, 1 024 flows (information)")
+A("")
+A("`router_bench`: the router app and the echo app on the same frames, with the same configuration "
+  "(our address, the routes, static ARP entries for the gateways) and engine settings, alternating "
+  "in one process (router, echo, router, echo …), so router/echo and the cycle difference are what "
+  "routing adds to the engine's own cost. Medians over the rounds of router_bench's own medians "
+  "(lowest–highest round); Ir/packet from callgrind, `rtc` only (the router's work is the same in "
+  "both modes).")
+A("")
+A("| mode | router, Mpps | echo, Mpps | router/echo | TSC cycles/pkt, router | echo | routing adds | "
+  "Ir/pkt, router | echo | routing adds |")
+A("|---|---|---|---|---|---|---|---|---|---|")
+
+
+def rt_cell(metric, nd=2):
+    st = stat("ours_router", metric)
+    return "n/a" if st is None else f"{fnum(st['median'], nd)} ({fnum(st['min'], nd)}–{fnum(st['max'], nd)})"
+
+
+for mode, label in (("rtc", "`rtc`, 1 worker"), ("sw", "`sw`, 1 RX/TX core + 1 worker, lossless")):
+    ir = [None, None]
+    if mode == "rtc":
+        for i, k in enumerate(("router", "router_echo")):
+            c = cg_by.get(k, {})
+            ir[i] = c.get("ir_per_pkt_excl_wait", c.get("ir_per_pkt")) if "error" not in c else None
+    A(f"| {label} | {rt_cell(f'{mode}_router_mpps')} | {rt_cell(f'{mode}_echo_mpps')} | "
+      f"{rt_cell(f'{mode}_ratio')} | {fnum(med('ours_router', f'{mode}_router_cycles_per_packet'))} | "
+      f"{fnum(med('ours_router', f'{mode}_echo_cycles_per_packet'))} | "
+      f"{fnum(med('ours_router', f'{mode}_added_cycles'))} | "
+      + (" | ".join(fnum(x, 0) for x in ir) + f" | {fnum(ir[0] - ir[1], 0)}" if all(ir) else
+         "n/a | n/a | n/a" if mode == "rtc" else "— | — | —") + " |")
+A("")
+if rt_runs:
+    d0 = rt_runs[0]
+    lens = d0.get("route_lengths") or {}
+    A(f"Table: {d0.get('routes', '?'):,} routes (prefix lengths: "
+      + ", ".join(f"/{l} {n}" for l, n in sorted(lens.items(), key=lambda x: int(x[0])))
+      + f"), {d0.get('gateways', '?')} gateways, all {d0.get('gateways_used', '?')} used; "
+      f"{d0.get('flows_nested', '?')} of the {d0.get('flows', '?'):,} flows go to an address that more "
+      f"than one route covers. Each router_bench run: {d0.get('rounds', '?')} router/echo pairs per mode "
+      f"of {d0.get('packets', 0):,} packets. " + router_checks()[0].upper() + router_checks()[1:] + ".")
+else:
+    A(f"router_bench: {na('ours_router')}.")
+A("")
 A("### Per round")
 A("")
 A("The distributor's cache-line round trip (measured at the start of that test) indicates how "
@@ -1154,7 +1289,10 @@ PR = [("peer_dist", "cacheline_ticks", "cache-line round trip, ticks", 0),
       ("ours_lpm", "ours_4k_burst_uniform_cycles", "ours LPM burst, 4 KiB, uniform, cycles", 2),
       ("ours_lpm", "rte_lpm_bulk_uniform_cycles", "rte_lpm bulk, uniform, cycles", 2),
       ("ours_lpm", "ours_4k_uniform_cycles", "ours LPM single, 4 KiB, uniform, cycles", 2),
-      ("ours_lpm", "rte_lpm_uniform_cycles", "rte_lpm single, uniform, cycles", 2)]
+      ("ours_lpm", "rte_lpm_uniform_cycles", "rte_lpm single, uniform, cycles", 2),
+      ("ours_router", "rtc_router_mpps", "router `rtc`, Mpps", 2),
+      ("ours_router", "rtc_ratio", "router/echo `rtc`", 2),
+      ("ours_router", "sw_ratio", "router/echo `sw`", 2)]
 A("| round | " + " | ".join(p[2] for p in PR) + " |")
 A("|---|" + "---|" * len(PR))
 for r in range(1, RUNS + 1):
@@ -1210,7 +1348,8 @@ A("")
 A("```sh")
 for key in ("ours_rss", "peer_thash", "ours_lpm", "ours_ring", "peer_ring", "ours_sw", "peer_dist",
             "peer_same", "peer_same_ourhash", "ours_rtc",
-            "peer_testpmd", "info_sw_lossy", "info_rtc2", "info_sw2", "info_sw2_lossless", "peer_lpm"):
+            "peer_testpmd", "ours_router", "info_sw_lossy", "info_rtc2", "info_sw2", "info_sw2_lossless",
+            "peer_lpm"):
     if key == "peer_lpm":
         A("# once, after all rounds (about 3.5 minutes):")
     c = cmd(key)
@@ -1228,7 +1367,8 @@ A("testpmd prints `Rx-pps` for each of its two ports every second; the peer figu
 A("")
 A("```sh")
 for key in ("cg_rtc_20000", "cg_rtc_200000", "cg_sw_20000", "cg_sw_200000", "cg_peer_20000", "cg_peer_200000",
-            "cg_lpm_uniform", "cg_lpm_routed"):
+            "cg_lpm_uniform", "cg_lpm_routed", "cg_router_20000", "cg_router_200000",
+            "cg_router_echo_20000", "cg_router_echo_200000"):
     if key in commands:
         A(commands[key])
 A("```")
@@ -1320,6 +1460,30 @@ A("- **Run to completion vs testpmd.** `vnfdp bench --mode rtc --workers 1` runs
   "only (no IP parse, no IP or port swap), and net_null copies the frame out and frees the mbuf on "
   "TX. Our in-memory backend copies once (RX); its TX only counts the frames, which then go back to "
   "our buffer pool. The peer figure is the sum of both ports, i.e. everything that one lcore forwards.")
+A("- **Router.** `router_bench` (bench/router_bench.c) configures our address 192.168.0.1/24, 1 024 "
+  "distinct random routes inside 16.0.0.0/4 (/8–/24, mostly /24 as in lpm_bench; they nest, so the "
+  "longest match decides) via 16 gateways on that subnet, and a static ARP entry for each gateway, so "
+  "every next hop resolves on the worker's lock-free ARP lookup and no ARP frame is sent. The traffic "
+  "is 1 024 UDP flows of 64-byte frames (TTL 64, header checksum right), each to a random address "
+  "inside a random route, which the in-memory port replays cyclically (`io_mem_load_frames`); a fixed "
+  "seed makes table and frames the same in every run. Per packet the router checks the IPv4 header "
+  "checksum, rejects local, broadcast and bad-source addresses, looks the destination up in the "
+  "DIR-24-8 table and decrements the TTL with an incremental checksum update; the engine then looks "
+  "the gateway up in the ARP table and writes both MACs. The peer is echo, the app of the rows above, "
+  "on the same frames with the same configuration and engine settings, run alternately with the "
+  "router in the same process; there is no DPDK peer (dpdk-dev installs no l3fwd). This echo runs "
+  "with the router's configuration (the address turns on the engine's ARP and local-address stage) "
+  "on frames loaded with `io_mem_load_frames`, so it is not the same run as the echo rows above: "
+  "compare router with echo inside router_bench. Each run is timed as "
+  "`vnfdp bench` times it (TSC and wall clock from `dist_start` until every packet has left). Checks: "
+  "before timing, one 4 096-packet run per mode and app sends every frame through a TX hook that "
+  "checks TTL 63, the IPv4 checksum, the destination MAC against the gateway that a naive "
+  "longest-prefix search over the route list picks, the source MAC and the untouched bytes (echo: "
+  "the swap); after every run the snapshot must be conserved with rx = tx = packets, no drops and no "
+  "ARP request; the program exits 1 and names the first problem otherwise. Reproduce: "
+  f"`make {O}/bench/router_bench && {O}/bench/router_bench` (5 pairs per mode of 10 M packets, "
+  "10–15 s; `--mode rtc|sw`, `--packets N`, `--rounds N`, `--json` for the line run.sh reads; "
+  "`--callgrind --mode rtc --app router|echo --packets N` for one run under valgrind).")
 A("- **Instruction counts** are per packet of the whole process (all threads), independent of "
   "clock noise. The `sw` figure is the sum of the RX/TX thread and the worker, so it is comparable "
   "to two cores' work, not one; the same-work peer's is the sum of its two lcores.")
