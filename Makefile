@@ -28,7 +28,8 @@ endif
 
 
 # Debian packages: build, test, benchmark.  One list; `make deps` installs what is missing.
-DEB_BUILD := build-essential pkg-config libck-dev libjson-c-dev libxdp-dev libbpf-dev
+DEB_BUILD := build-essential pkg-config libck-dev libjson-c-dev libxdp-dev libbpf-dev libxml2-dev \
+             libvirt-dev
 DEB_TEST  := clang libclang-rt-14-dev python3 iproute2 ethtool netsniff-ng iputils-ping iputils-arping
 DEB_BENCH := dpdk-dev valgrind
 DEBS      := $(DEB_BUILD) $(DEB_TEST)
@@ -44,13 +45,20 @@ BENCH_BIN  := $(BENCH_SRC:bench/%.c=$(O)/bench/%)
 # Small helper programs of the network-namespace tests (receivers, counters).
 NETNS_SRC  := $(wildcard tests/netns/*.c)
 NETNS_BIN  := $(NETNS_SRC:tests/netns/%.c=$(O)/tests/netns/%)
+# The host tool: libxml2 for the domain XML, libvirt (virt.c only) to reach the domains.
+VNFCTL_SRC := $(wildcard vnfctl/*.c)
+VNFCTL_OBJ := $(VNFCTL_SRC:vnfctl/%.c=$(O)/vnfctl-obj/%.o)
+VNFCTL_LIB_OBJ := $(filter-out $(O)/vnfctl-obj/main.o,$(VNFCTL_OBJ))
+VNFCTL     := $(O)/vnfctl
+VNFCTL_CFLAGS := $(shell pkg-config --cflags libxml-2.0 libvirt 2>/dev/null || echo -I/usr/include/libxml2)
+VNFCTL_LIBS   := $(shell pkg-config --libs libxml-2.0 libvirt 2>/dev/null || echo -lxml2 -lvirt)
 # Example programs of docs/ (built against the public headers only, run by the tests).
 EXAMPLE_SRC := $(wildcard docs/examples/*.c)
 EXAMPLE_BIN := $(EXAMPLE_SRC:docs/examples/%.c=$(O)/examples/%)
 
 .PHONY: all deps deps-bench test test-tsan check fuzz fuzz-build bench demo fmt fmt-check clean install
 
-all: $(VNFDP) $(UNIT_BIN) $(NETNS_BIN) $(EXAMPLE_BIN)
+all: $(VNFDP) $(VNFCTL) $(UNIT_BIN) $(NETNS_BIN) $(EXAMPLE_BIN)
 
 deps:
 	@missing=""; for p in $(DEBS) $(EXTRA_DEBS); do \
@@ -76,6 +84,13 @@ $(DP_LIB): $(DP_LIB_OBJ)
 
 $(VNFDP): $(O)/dataplane/main.o $(DP_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(O)/vnfctl-obj/%.o: vnfctl/%.c $(wildcard vnfctl/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(VNFCTL_CFLAGS) -c -o $@ $<
+
+$(VNFCTL): $(VNFCTL_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(VNFCTL_LIBS) $(LDLIBS)
 
 $(O)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(DP_LIB)
 	@mkdir -p $(dir $@)

@@ -1,0 +1,648 @@
+/* vnfctl domain attach | detach | show | rewrite | restore. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <json-c/json.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "cli.h"
+#include "domxml.h"
+#include "virt.h"
+
+#define STATE_DIR_DEFAULT "/var/lib/vnfctl/domains"
+#define FILE_MAX	  (16 << 20)
+
+struct domain_edit_opts {
+	int detach;
+	struct domxml_attach_opts attach;
+	const char *id; /* detach: NULL with all */
+	int all, dry_run;
+};
+
+static const struct vnfctl_cmd *cmd_of(const char *verb)
+{
+	return cli_find("domain", verb);
+}
+
+static int copy_opt(const struct vnfctl_cmd *c, const char *opt, const char *val, char *dst,
+		    size_t len)
+{
+	if (strlen(val) >= len)
+		return cli_usage_fail(c, "%s \"%s\": at most %zu characters", opt, val, len - 1);
+	snprintf(dst, len, "%s", val);
+	return 0;
+}
+
+/* Parses attach or detach options from argv[optind...]; positional args are left at
+ * argv[optind] for the caller.  with_dry_run: whether --dry-run is accepted. */
+static int parse_edit(const struct vnfctl_cmd *c, int detach, int argc, char **argv,
+		      int with_dry_run, struct domain_edit_opts *o)
+{
+	static const struct option lo[] = {
+		{ "vnic", required_argument, 0, 'k' },
+		{ "port", required_argument, 0, 'p' },
+		{ "mac", required_argument, 0, 'm' },
+		{ "id", required_argument, 0, 'i' },
+		{ "emulator", required_argument, 0, 'e' },
+		{ "machine", required_argument, 0, 'M' },
+		{ "cpu-model", required_argument, 0, 'c' },
+		{ "tap", required_argument, 0, 't' },
+		{ "bridge", required_argument, 0, 'b' },
+		{ "network", required_argument, 0, 'n' },
+		{ "queues", required_argument, 0, 'q' },
+		{ "pci", required_argument, 0, 'P' },
+		{ "all", no_argument, 0, 'a' },
+		{ "dry-run", no_argument, 0, 'd' },
+		{ 0, 0, 0, 0 },
+	};
+	struct domxml_vnic_spec *v = &o->attach.vnic;
+	int ch, have_kind = 0, sources = 0, rc = 0;
+	char *end;
+
+	memset(o, 0, sizeof(*o));
+	o->detach = detach;
+	opterr = 0;
+	while (!rc && (ch = getopt_long(argc, argv, "+", lo, NULL)) != -1) {
+		const char *name = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
+		int attach_only = strchr("kpmeMctbnqP", ch) != NULL;
+		if (ch == '?' || ch == ':')
+			return cli_usage_fail(c, "unknown option or missing value: \"%s\"", name);
+		if (detach && attach_only)
+			return cli_usage_fail(c, "%s belongs to attach, not detach", name);
+		if (!detach && ch == 'a')
+			return cli_usage_fail(c, "--all belongs to detach");
+		if (!with_dry_run && ch == 'd')
+			return cli_usage_fail(c, "--dry-run does not apply here: rewrite never "
+						 "changes a domain");
+		switch (ch) {
+		case 'k':
+			have_kind = 1;
+			if (!strcmp(optarg, "ptnet"))
+				v->kind = DOMXML_VNIC_PTNET;
+			else if (!strcmp(optarg, "virtio"))
+				v->kind = DOMXML_VNIC_VIRTIO;
+			else if (!strcmp(optarg, "hostdev"))
+				v->kind = DOMXML_VNIC_HOSTDEV;
+			else
+				return cli_usage_fail(c,
+						      "--vnic \"%s\": not a vNIC kind (accepted: "
+						      "ptnet, virtio, hostdev)",
+						      optarg);
+			break;
+		case 'p':
+			rc = copy_opt(c, "--port", optarg, v->port, sizeof(v->port));
+			break;
+		case 'm':
+			rc = copy_opt(c, "--mac", optarg, v->mac, sizeof(v->mac));
+			break;
+		case 'i':
+			if (detach)
+				o->id = optarg;
+			else
+				rc = copy_opt(c, "--id", optarg, v->id, sizeof(v->id));
+			break;
+		case 'e':
+			o->attach.emulator = optarg;
+			break;
+		case 'M':
+			o->attach.machine = optarg;
+			break;
+		case 'c':
+			o->attach.cpu_model = optarg;
+			break;
+		case 't':
+		case 'b':
+		case 'n':
+			sources++;
+			v->source = ch == 't'	? DOMXML_SRC_TAP
+				    : ch == 'b' ? DOMXML_SRC_BRIDGE
+						: DOMXML_SRC_NETWORK;
+			rc = copy_opt(c, name, optarg, v->source_name, sizeof(v->source_name));
+			break;
+		case 'q':
+			v->queues = (unsigned)strtoul(optarg, &end, 10);
+			if (*end || !*optarg || optarg[0] == '-' || v->queues < 1 ||
+			    v->queues > 256)
+				return cli_usage_fail(c, "--queues \"%s\": not a number in 1..256",
+						      optarg);
+			break;
+		case 'P':
+			rc = copy_opt(c, "--pci", optarg, v->pci, sizeof(v->pci));
+			break;
+		case 'a':
+			o->all = 1;
+			break;
+		case 'd':
+			o->dry_run = 1;
+			break;
+		}
+	}
+	if (rc)
+		return rc;
+	if (detach) {
+		if (!!o->id == !!o->all)
+			return cli_usage_fail(c, "give exactly one of --id ID and --all");
+		return 0;
+	}
+	if (!have_kind)
+		return cli_usage_fail(c, "--vnic is required (ptnet, virtio or hostdev)");
+	if (v->kind == DOMXML_VNIC_PTNET && !v->port[0])
+		return cli_usage_fail(c, "--vnic ptnet needs --port (e.g. vale0:vm1)");
+	if (v->kind == DOMXML_VNIC_VIRTIO && sources != 1)
+		return cli_usage_fail(c, "--vnic virtio needs one of --tap, --bridge, --network");
+	if (v->kind != DOMXML_VNIC_VIRTIO && (sources || v->queues))
+		return cli_usage_fail(c, "--tap, --bridge, --network and --queues go with --vnic "
+					 "virtio");
+	if (v->kind == DOMXML_VNIC_HOSTDEV && !v->pci[0])
+		return cli_usage_fail(c, "--vnic hostdev needs --pci DDDD:BB:SS.F");
+	if (v->kind != DOMXML_VNIC_HOSTDEV && v->pci[0])
+		return cli_usage_fail(c, "--pci goes with --vnic hostdev");
+	if (v->kind != DOMXML_VNIC_PTNET && v->port[0])
+		return cli_usage_fail(c, "--port goes with --vnic ptnet");
+	return 0;
+}
+
+/* Applies the edit to xml; *out is the new text (xmlFree).  0 or -errno with err. */
+static int edit_apply(const struct domain_edit_opts *o, const char *xml, size_t len, char **out,
+		      char *err, size_t errlen)
+{
+	xmlDocPtr doc = domxml_parse(xml, len, err, errlen);
+	int ret;
+
+	*out = NULL;
+	if (!doc)
+		return -EINVAL;
+	ret = o->detach ? domxml_detach(doc, o->all ? NULL : o->id, err, errlen)
+			: domxml_attach(doc, &o->attach, err, errlen);
+	if (!ret && !(*out = domxml_dump(doc, NULL))) {
+		snprintf(err, errlen, "out of memory");
+		ret = -ENOMEM;
+	}
+	xmlFreeDoc(doc);
+	return ret;
+}
+
+static int read_all(const char *path, char **buf, size_t *len, char *err, size_t errlen)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	size_t cap = 65536, n = 0;
+	char *b = NULL;
+	int ret = 0;
+
+	*buf = NULL;
+	if (!f) {
+		snprintf(err, errlen, "cannot read: %s", strerror(errno));
+		return -errno;
+	}
+	b = malloc(cap + 1);
+	while (b) {
+		size_t k = fread(b + n, 1, cap - n, f);
+		n += k;
+		if (n < cap)
+			break;
+		if (cap >= FILE_MAX) {
+			snprintf(err, errlen, "larger than %d MiB", FILE_MAX >> 20);
+			ret = -EFBIG;
+			break;
+		}
+		cap *= 2;
+		char *nb = realloc(b, cap + 1);
+		if (!nb) {
+			free(b);
+			b = NULL;
+		}
+		b = nb;
+	}
+	if (!b && !ret) {
+		snprintf(err, errlen, "out of memory");
+		ret = -ENOMEM;
+	} else if (!ret && ferror(f)) {
+		snprintf(err, errlen, "cannot read: %s", strerror(errno));
+		ret = -EIO;
+	}
+	if (f != stdin)
+		fclose(f);
+	if (ret) {
+		free(b);
+		return ret;
+	}
+	b[n] = '\0';
+	*buf = b;
+	*len = n;
+	return 0;
+}
+
+/* Writes data to path through a temporary file renamed over it: readers see the old or the
+ * new file, never half of one.  mode for a new file. */
+static int write_atomic(const char *path, const char *data, size_t len, mode_t mode, char *err,
+			size_t errlen)
+{
+	char tmp[PATH_MAX];
+	int fd, ret = 0;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.vnfctl-XXXXXX", path) >= (int)sizeof(tmp)) {
+		snprintf(err, errlen, "path too long");
+		return -ENAMETOOLONG;
+	}
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot create a file beside it: %s", strerror(errno));
+		return -errno;
+	}
+	if (fchmod(fd, mode) || write(fd, data, len) != (ssize_t)len || fsync(fd)) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot write: %s", strerror(errno));
+	}
+	if (close(fd) && !ret) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot write: %s", strerror(errno));
+	}
+	if (!ret && rename(tmp, path)) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot replace it: %s", strerror(errno));
+	}
+	if (ret)
+		unlink(tmp);
+	return ret;
+}
+
+/* Prints a unified diff of before and after, labelled with name, using diff(1). */
+static int print_diff(const char *name, const char *before, const char *after)
+{
+	char a[] = "/tmp/vnfctl-a-XXXXXX", b[] = "/tmp/vnfctl-b-XXXXXX", la[300], lb[300];
+	int fa = mkstemp(a), fb = mkstemp(b), st = -1;
+	pid_t pid;
+
+	if (fa < 0 || fb < 0 || write(fa, before, strlen(before)) < 0 ||
+	    write(fb, after, strlen(after)) < 0)
+		goto out;
+	snprintf(la, sizeof(la), "%s (now)", name);
+	snprintf(lb, sizeof(lb), "%s (after)", name);
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		execlp("diff", "diff", "-u", "--label", la, "--label", lb, a, b, (char *)NULL);
+		_exit(127);
+	}
+	if (pid > 0)
+		waitpid(pid, &st, 0);
+out:
+	if (fa >= 0)
+		close(fa), unlink(a);
+	if (fb >= 0)
+		close(fb), unlink(b);
+	return WIFEXITED(st) && WEXITSTATUS(st) <= 1 ? 0 : -1;
+}
+
+static json_object *vnic_json(const struct domxml_vnic_spec *v)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "id", json_object_new_string(v->id));
+	json_object_object_add(o, "kind", json_object_new_string(domxml_vnic_name(v->kind)));
+	json_object_object_add(o, "mac", json_object_new_string(v->mac));
+	if (v->kind == DOMXML_VNIC_PTNET)
+		json_object_object_add(o, "port", json_object_new_string(v->port));
+	if (v->kind == DOMXML_VNIC_VIRTIO) {
+		json_object_object_add(o, domxml_source_name(v->source),
+				       json_object_new_string(v->source_name));
+		json_object_object_add(o, "queues", json_object_new_int((int)v->queues));
+	}
+	if (v->kind == DOMXML_VNIC_HOSTDEV)
+		json_object_object_add(o, "pci", json_object_new_string(v->pci));
+	return o;
+}
+
+static void vnic_line(FILE *f, const struct domxml_vnic_spec *v)
+{
+	fprintf(f, "%-8s %-8s %s  ", v->id, domxml_vnic_name(v->kind), v->mac);
+	if (v->kind == DOMXML_VNIC_PTNET)
+		fprintf(f, "port %s\n", v->port);
+	else if (v->kind == DOMXML_VNIC_VIRTIO)
+		fprintf(f, "%s %s, %u queue%s\n", domxml_source_name(v->source), v->source_name,
+			v->queues ? v->queues : 1, v->queues > 1 ? "s" : "");
+	else
+		fprintf(f, "pci %s\n", v->pci);
+}
+
+/* Lists the vNICs of xml on stdout. */
+static int show_xml(const struct vnfctl_ctx *ctx, const char *object, const char *xml, size_t len)
+{
+	struct domxml_vnic_spec v[DOMXML_VNICS_MAX];
+	char err[VNFCTL_ERR_LEN];
+	xmlDocPtr doc = domxml_parse(xml, len, err, sizeof(err));
+	int n;
+
+	if (!doc)
+		return cli_fail("%s: show: %s", object, err);
+	n = domxml_list(doc, v, DOMXML_VNICS_MAX, err, sizeof(err));
+	xmlFreeDoc(doc);
+	if (n < 0)
+		return cli_fail("%s: show: %s", object, err);
+	if (n > DOMXML_VNICS_MAX)
+		n = DOMXML_VNICS_MAX;
+	if (ctx->json) {
+		json_object *arr = json_object_new_array();
+		for (int i = 0; i < n; i++)
+			json_object_array_add(arr, vnic_json(&v[i]));
+		printf("%s\n", json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN));
+		json_object_put(arr);
+	} else {
+		for (int i = 0; i < n; i++)
+			vnic_line(stdout, &v[i]);
+	}
+	return EXIT_OK;
+}
+
+/* ---- rewrite: offline ------------------------------------------------------------------ */
+
+int cmd_domain_rewrite(const struct vnfctl_ctx *ctx, int argc, char **argv)
+{
+	const struct vnfctl_cmd *c = cmd_of("rewrite");
+	const char *in = NULL, *out = NULL, *sub;
+	struct domain_edit_opts o;
+	char err[VNFCTL_ERR_LEN], *xml = NULL, *res = NULL;
+	size_t len = 0;
+	int i = 1, rc;
+
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "--in") && i + 1 < argc)
+			in = argv[++i];
+		else if (!strcmp(argv[i], "--out") && i + 1 < argc)
+			out = argv[++i];
+		else
+			return cli_usage_fail(c, "unknown option or missing value: \"%s\"",
+					      argv[i]);
+	}
+	if (!in)
+		return cli_usage_fail(c, "--in FILE is required");
+	if (i >= argc)
+		return cli_usage_fail(c, "attach, detach or show is required after the options");
+	sub = argv[i];
+	if (strcmp(sub, "attach") && strcmp(sub, "detach") && strcmp(sub, "show"))
+		return cli_usage_fail(c, "\"%s\": not attach, detach or show", sub);
+	if (strcmp(sub, "show")) {
+		optind = 1;
+		rc = parse_edit(c, !strcmp(sub, "detach"), argc - i, argv + i, 0, &o);
+		if (rc)
+			return rc;
+		if (optind < argc - i)
+			return cli_usage_fail(c, "unexpected argument \"%s\"", argv[i + optind]);
+	} else if (i + 1 < argc) {
+		return cli_usage_fail(c, "show takes no arguments");
+	}
+	if (read_all(in, &xml, &len, err, sizeof(err)))
+		return cli_fail("%s: %s", in, err);
+	if (!strcmp(sub, "show")) {
+		rc = show_xml(ctx, in, xml, len);
+		free(xml);
+		return rc;
+	}
+	rc = edit_apply(&o, xml, len, &res, err, sizeof(err));
+	free(xml);
+	if (rc)
+		return cli_fail("%s: %s: %s", in, sub, err);
+	if (out)
+		rc = write_atomic(out, res, strlen(res), 0644, err, sizeof(err));
+	else
+		rc = fputs(res, stdout) < 0 || fflush(stdout) ? -EIO : 0;
+	xmlFree(res);
+	if (rc)
+		return cli_fail("%s: %s", out ? out : "standard output",
+				out ? err : "cannot write");
+	return EXIT_OK;
+}
+
+/* ---- live: through libvirt ------------------------------------------------------------- */
+
+static const char *state_dir(void)
+{
+	const char *d = getenv("VNFCTL_STATE_DIR");
+	return d && *d ? d : STATE_DIR_DEFAULT;
+}
+
+/* Keeps xml as the domain's original, the first time only (0600: it holds secrets). */
+static int backup_keep(const char *uuid, const char *xml, char *path, size_t plen, char *err,
+		       size_t errlen)
+{
+	const char *dir = state_dir();
+	struct stat st;
+
+	snprintf(path, plen, "%s/%s.xml", dir, uuid);
+	if (stat(path, &st) == 0)
+		return 0;
+	/* mkdir -p dir */
+	char sub[PATH_MAX];
+	snprintf(sub, sizeof(sub), "%s/", dir);
+	for (char *p = strchr(sub + 1, '/'); p; p = strchr(p + 1, '/')) {
+		*p = '\0';
+		if (mkdir(sub, 0700) && errno != EEXIST) {
+			snprintf(err, errlen, "state directory %.200s: %s", sub, strerror(errno));
+			return -errno;
+		}
+		*p = '/';
+	}
+	return write_atomic(path, xml, strlen(xml), 0600, err, errlen);
+}
+
+/* Test hook: a command run between computing the change and defining it, to prove that a
+ * concurrent edit is caught. */
+static void test_hook(void)
+{
+	const char *cmd = getenv("VNFCTL_TEST_BEFORE_DEFINE");
+	if (cmd && *cmd && system(cmd) != 0)
+		fprintf(stderr, "vnfctl: test hook failed: %s\n", cmd);
+}
+
+/* Reads the domain, applies the edit, shows or defines it, checks the result. */
+static int live_edit(const struct vnfctl_ctx *ctx, const char *name,
+		     const struct domain_edit_opts *o)
+{
+	char err[VNFCTL_ERR_LEN], uuid[37], backup[PATH_MAX];
+	char *xml = NULL, *res = NULL, *back = NULL;
+	const char *what = o->detach ? "detach" : "attach";
+	struct domxml_vnic_spec v[DOMXML_VNICS_MAX];
+	struct virt *vt = NULL;
+	int rc = EXIT_FAIL, n;
+
+	if (virt_open(&vt, ctx->uri, err, sizeof(err))) {
+		cli_fail("%s: %s", ctx->uri, err);
+		goto out;
+	}
+	if (virt_domain_xml(vt, name, &xml, uuid, err, sizeof(err))) {
+		cli_fail("%s: %s", name, err);
+		goto out;
+	}
+	if (edit_apply(o, xml, strlen(xml), &res, err, sizeof(err))) {
+		cli_fail("%s: %s: %s", name, what, err);
+		goto out;
+	}
+	/* libvirt formats its XML its own way: compare what it would hold */
+	if (strcmp(xml, res) == 0) {
+		printf("%s: unchanged\n", name);
+		rc = EXIT_OK;
+		goto out;
+	}
+	if (o->dry_run) {
+		rc = print_diff(name, xml, res) ? cli_fail("%s: cannot run diff", name) : EXIT_OK;
+		goto out;
+	}
+	if (backup_keep(uuid, xml, backup, sizeof(backup), err, sizeof(err))) {
+		cli_fail("%s: %s: nothing changed", name, err);
+		goto out;
+	}
+	test_hook();
+	if (virt_domain_define(vt, name, xml, res, &back, err, sizeof(err))) {
+		cli_fail("%s: %s: %s", name, what, err);
+		goto out;
+	}
+	/* read back: the change must be what libvirt now holds */
+	{
+		xmlDocPtr d = domxml_parse(back, strlen(back), err, sizeof(err));
+		n = d ? domxml_list(d, v, DOMXML_VNICS_MAX, err, sizeof(err)) : -EINVAL;
+		xmlFreeDoc(d);
+	}
+	if (n < 0) {
+		cli_fail("%s: %s: the definition libvirt holds now is not readable: %s", name, what,
+			 err);
+		goto out;
+	}
+	if (o->detach) {
+		for (int i = 0; i < n && i < DOMXML_VNICS_MAX; i++)
+			if (o->all || !strcmp(v[i].id, o->id)) {
+				cli_fail("%s: detach: libvirt still holds vNIC %s", name, v[i].id);
+				goto out;
+			}
+		printf("%s: detached %s\n", name, o->all ? "every vNIC" : o->id);
+	} else {
+		const struct domxml_vnic_spec *got = NULL;
+		for (int i = 0; i < n && i < DOMXML_VNICS_MAX; i++)
+			if ((!o->attach.vnic.id[0] || !strcmp(v[i].id, o->attach.vnic.id)) &&
+			    v[i].kind == o->attach.vnic.kind)
+				got = &v[i];
+		if (!got) {
+			cli_fail("%s: attach: libvirt dropped the change (its definition has no "
+				 "record of the vNIC)",
+				 name);
+			goto out;
+		}
+		if (ctx->json) {
+			json_object *j = vnic_json(got);
+			printf("%s\n", json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN));
+			json_object_put(j);
+		} else {
+			printf("%s: attached ", name);
+			vnic_line(stdout, got);
+		}
+	}
+	rc = EXIT_OK;
+out:
+	free(xml);
+	xmlFree(res);
+	free(back);
+	virt_close(vt);
+	return rc;
+}
+
+static int live_cmd(const struct vnfctl_ctx *ctx, const char *verb, int argc, char **argv)
+{
+	const struct vnfctl_cmd *c = cmd_of(verb);
+	struct domain_edit_opts o;
+	int rc;
+
+	optind = 1;
+	rc = parse_edit(c, !strcmp(verb, "detach"), argc, argv, 1, &o);
+	if (rc)
+		return rc;
+	if (optind != argc - 1)
+		return cli_usage_fail(c,
+				      optind >= argc ? "DOMAIN is required"
+						     : "one DOMAIN only (got \"%s\" too)",
+				      optind + 1 < argc ? argv[optind + 1] : "");
+	return live_edit(ctx, argv[optind], &o);
+}
+
+int cmd_domain_attach(const struct vnfctl_ctx *ctx, int argc, char **argv)
+{
+	return live_cmd(ctx, "attach", argc, argv);
+}
+
+int cmd_domain_detach(const struct vnfctl_ctx *ctx, int argc, char **argv)
+{
+	return live_cmd(ctx, "detach", argc, argv);
+}
+
+int cmd_domain_show(const struct vnfctl_ctx *ctx, int argc, char **argv)
+{
+	const struct vnfctl_cmd *c = cmd_of("show");
+	char err[VNFCTL_ERR_LEN], uuid[37], *xml = NULL;
+	struct virt *vt = NULL;
+	int rc = EXIT_FAIL;
+
+	if (argc != 2 || argv[1][0] == '-')
+		return cli_usage_fail(c, "exactly one DOMAIN is required");
+	if (virt_open(&vt, ctx->uri, err, sizeof(err)))
+		rc = cli_fail("%s: %s", ctx->uri, err);
+	else if (virt_domain_xml(vt, argv[1], &xml, uuid, err, sizeof(err)))
+		rc = cli_fail("%s: %s", argv[1], err);
+	else
+		rc = show_xml(ctx, argv[1], xml, strlen(xml));
+	free(xml);
+	virt_close(vt);
+	return rc;
+}
+
+int cmd_domain_restore(const struct vnfctl_ctx *ctx, int argc, char **argv)
+{
+	const struct vnfctl_cmd *c = cmd_of("restore");
+	char err[VNFCTL_ERR_LEN], uuid[37], path[PATH_MAX], *xml = NULL, *orig = NULL, *back = NULL;
+	const char *name;
+	struct virt *vt = NULL;
+	size_t len;
+	int rc = EXIT_FAIL, dry = 0, i = 1;
+
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "--dry-run"))
+			dry = 1;
+		else
+			return cli_usage_fail(c, "unknown option \"%s\"", argv[i]);
+	}
+	if (i != argc - 1)
+		return cli_usage_fail(c, "exactly one DOMAIN is required");
+	name = argv[i];
+	if (virt_open(&vt, ctx->uri, err, sizeof(err))) {
+		rc = cli_fail("%s: %s", ctx->uri, err);
+		goto out;
+	}
+	if (virt_domain_xml(vt, name, &xml, uuid, err, sizeof(err))) {
+		rc = cli_fail("%s: %s", name, err);
+		goto out;
+	}
+	snprintf(path, sizeof(path), "%s/%s.xml", state_dir(), uuid);
+	if (read_all(path, &orig, &len, err, sizeof(err))) {
+		rc = cli_fail("%s: restore: no original kept (%s: %s)", name, path, err);
+		goto out;
+	}
+	if (strcmp(orig, xml) == 0) {
+		printf("%s: unchanged\n", name);
+		rc = EXIT_OK;
+	} else if (dry) {
+		rc = print_diff(name, xml, orig) ? cli_fail("%s: cannot run diff", name) : EXIT_OK;
+	} else if (test_hook(), virt_domain_define(vt, name, xml, orig, &back, err, sizeof(err))) {
+		rc = cli_fail("%s: restore: %s", name, err);
+	} else {
+		printf("%s: restored the definition kept in %s\n", name, path);
+		rc = EXIT_OK;
+	}
+out:
+	free(xml);
+	free(orig);
+	free(back);
+	virt_close(vt);
+	return rc;
+}

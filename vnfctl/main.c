@@ -1,0 +1,185 @@
+/* vnfctl: the host tool.  The grammar is the table below; every --help is generated from it. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+
+#define VNFCTL_VERSION "0.1"
+
+const struct vnfctl_cmd vnfctl_cmds[] = {
+	{ "domain", "attach", cmd_domain_attach,
+	  "DOMAIN --vnic ptnet|virtio|hostdev [VNIC OPTIONS] [--dry-run]",
+	  "give a libvirt domain a fast vNIC by editing its inactive XML",
+	  "VNIC OPTIONS:\n"
+	  "  --vnic ptnet --port PORT     netmap passthrough to PORT (vale0:vm1, netmap:eth0)\n"
+	  "      [--emulator PATH] [--machine TYPE] [--cpu-model MODEL]\n"
+	  "                               what the netmap QEMU build needs, replaced and "
+	  "recorded\n"
+	  "  --vnic virtio (--tap NAME | --bridge NAME | --network NAME) [--queues N]\n"
+	  "                               a stock virtio-net interface, multi-queue with N > 1\n"
+	  "  --vnic hostdev --pci DDDD:BB:SS.F\n"
+	  "                               an SR-IOV VF as <interface type='hostdev'>\n"
+	  "  --id ID                      the vNIC's id (default: the first free vnfN)\n"
+	  "  --mac MAC                    its MAC (default: derived from the domain and the id,\n"
+	  "                               the same every time)\n"
+	  "  --dry-run                    print the change as a unified diff, change nothing\n\n"
+	  "Adds the guest-agent channel org.qemu.guest_agent.0 when the domain has none, and\n"
+	  "records in <metadata> what it added or replaced, so that `vnfctl domain detach` can\n"
+	  "undo exactly that.  Attaching the same vNIC again changes nothing.  The original XML "
+	  "is\n"
+	  "kept in the state directory the first time; `vnfctl domain restore` puts it back." },
+	{ "domain", "detach", cmd_domain_detach, "DOMAIN (--id ID | --all) [--dry-run]",
+	  "remove vNICs vnfctl attached, restoring what it replaced",
+	  "  --id ID      the vNIC to remove\n"
+	  "  --all        every vNIC vnfctl attached; with the last one go the guest-agent "
+	  "channel,\n"
+	  "               the qemu namespace and <metadata> record it added, and the emulator,\n"
+	  "               machine and CPU model come back\n"
+	  "  --dry-run    print the change as a unified diff, change nothing" },
+	{ "domain", "show", cmd_domain_show, "DOMAIN [--json]", "list the vNICs vnfctl manages",
+	  "One line per vNIC: id, kind, MAC and endpoint (port, tap/bridge/network, PCI "
+	  "address)." },
+	{ "domain", "rewrite", cmd_domain_rewrite,
+	  "--in FILE [--out FILE] attach|detach|show [OPTIONS]",
+	  "the same transforms on a file, without libvirt",
+	  "Reads domain XML from FILE (- for standard input), applies attach or detach with the\n"
+	  "options `vnfctl domain attach|detach --help` lists (no DOMAIN, no --dry-run), and "
+	  "writes\n"
+	  "the result to --out (replaced atomically) or standard output.  `show` lists the vNICs.\n"
+	  "For templates, pipelines and review: no libvirt connection is made." },
+	{ "domain", "restore", cmd_domain_restore, "DOMAIN [--dry-run]",
+	  "define the domain's XML as it was before vnfctl first changed it",
+	  "Uses the copy kept in the state directory ($VNFCTL_STATE_DIR, default\n"
+	  "/var/lib/vnfctl/domains) by the first attach." },
+	{ NULL, NULL, NULL, NULL, NULL, NULL },
+};
+
+static void main_usage(FILE *f)
+{
+	const char *group = NULL;
+
+	fprintf(f, "usage: vnfctl [--connect URI] [--json] GROUP VERB [ARGS]\n"
+		   "       vnfctl GROUP VERB --help\n\n"
+		   "Fast multi-core network functions in KVM virtual machines.\n\n");
+	for (const struct vnfctl_cmd *c = vnfctl_cmds; c->group; c++) {
+		if (!group || strcmp(group, c->group)) {
+			fprintf(f, "%s%s:\n", group ? "\n" : "", c->group);
+			group = c->group;
+		}
+		fprintf(f, "  %-16s %s\n", c->verb, c->summary);
+	}
+	fprintf(f,
+		"\nOptions:\n"
+		"  --connect URI   libvirt URI (default %s; also qemu:///embed?root=DIR,\n"
+		"                  qemu+ssh://host/system, ...); $LIBVIRT_DEFAULT_URI if set\n"
+		"  --json          data output as JSON\n"
+		"  --version       print the version\n\n"
+		"Exit status: 0 success, 1 failure, 2 usage error.  Man page: docs/vnfctl.8.\n",
+		VNFCTL_DEFAULT_URI);
+}
+
+void cli_usage(FILE *f, const struct vnfctl_cmd *c)
+{
+	fprintf(f, "usage: vnfctl %s %s %s\n\n%s.\n", c->group, c->verb, c->synopsis, c->summary);
+	if (c->help && *c->help)
+		fprintf(f, "\n%s\n", c->help);
+}
+
+int cli_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("vnfctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EXIT_FAIL;
+}
+
+int cli_usage_fail(const struct vnfctl_cmd *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "vnfctl %s %s: ", c->group, c->verb);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\ntry: vnfctl %s %s --help\n", c->group, c->verb);
+	return EXIT_USAGE;
+}
+
+const struct vnfctl_cmd *cli_find(const char *group, const char *verb)
+{
+	for (const struct vnfctl_cmd *c = vnfctl_cmds; c->group; c++)
+		if (!strcmp(c->group, group) && (!verb || !strcmp(c->verb, verb)))
+			return c;
+	return NULL;
+}
+
+static int group_usage(FILE *f, const char *group)
+{
+	fprintf(f, "usage: vnfctl %s VERB [ARGS]\n\n", group);
+	for (const struct vnfctl_cmd *c = vnfctl_cmds; c->group; c++)
+		if (!strcmp(c->group, group))
+			fprintf(f, "  %-10s %s %s\n             %s\n", c->verb, c->verb,
+				c->synopsis, c->summary);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct vnfctl_ctx ctx = { getenv("LIBVIRT_DEFAULT_URI"), 0 };
+	const struct vnfctl_cmd *c;
+	int i = 1;
+
+	if (!ctx.uri || !*ctx.uri)
+		ctx.uri = VNFCTL_DEFAULT_URI;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			main_usage(stdout);
+			return EXIT_OK;
+		} else if (!strcmp(argv[i], "--version")) {
+			printf("vnfctl %s\n", VNFCTL_VERSION);
+			return EXIT_OK;
+		} else if (!strcmp(argv[i], "--json")) {
+			ctx.json = 1;
+		} else if (!strcmp(argv[i], "--connect") && i + 1 < argc) {
+			ctx.uri = argv[++i];
+		} else if (!strncmp(argv[i], "--connect=", 10)) {
+			ctx.uri = argv[i] + 10;
+		} else {
+			fprintf(stderr, "vnfctl: unknown option \"%s\"\n", argv[i]);
+			main_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (i >= argc) {
+		main_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!cli_find(argv[i], NULL)) {
+		fprintf(stderr, "vnfctl: unknown command group \"%s\" (try: vnfctl --help)\n",
+			argv[i]);
+		return EXIT_USAGE;
+	}
+	if (i + 1 >= argc || !strcmp(argv[i + 1], "--help") || !strcmp(argv[i + 1], "-h")) {
+		int asked = i + 1 < argc;
+		group_usage(asked ? stdout : stderr, argv[i]);
+		return asked ? EXIT_OK : EXIT_USAGE;
+	}
+	c = cli_find(argv[i], argv[i + 1]);
+	if (!c) {
+		fprintf(stderr, "vnfctl: %s: unknown verb \"%s\" (try: vnfctl %s --help)\n",
+			argv[i], argv[i + 1], argv[i]);
+		return EXIT_USAGE;
+	}
+	for (int k = i + 2; k < argc; k++)
+		if (!strcmp(argv[k], "--help") || !strcmp(argv[k], "-h")) {
+			cli_usage(stdout, c);
+			return EXIT_OK;
+		}
+	/* the handler sees argv[0] = the verb, as getopt expects */
+	return c->run(&ctx, argc - i - 1, argv + i + 1);
+}

@@ -1,0 +1,130 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+#include "virt.h"
+
+struct virt {
+	virConnectPtr conn;
+};
+
+/* libvirt's last error as one line. */
+static int virt_err(char *err, size_t errlen, int ret, const char *what)
+{
+	const char *msg = virGetLastErrorMessage();
+	snprintf(err, errlen, "%s: %s", what, msg && *msg ? msg : "unknown libvirt error");
+	return ret;
+}
+
+static void virt_quiet(void *data, virErrorPtr e)
+{
+	(void)data;
+	(void)e;
+}
+
+int virt_open(struct virt **out, const char *uri, char *err, size_t errlen)
+{
+	struct virt *v = calloc(1, sizeof(*v));
+
+	*out = NULL;
+	if (!v) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	/* libvirt prints its errors to stderr by default; the CLI prints them once, itself */
+	virSetErrorFunc(NULL, virt_quiet);
+	v->conn = virConnectOpen(uri);
+	if (!v->conn) {
+		free(v);
+		return virt_err(err, errlen, -EIO, "cannot connect");
+	}
+	*out = v;
+	return 0;
+}
+
+void virt_close(struct virt *v)
+{
+	if (!v)
+		return;
+	virConnectClose(v->conn);
+	free(v);
+}
+
+static virDomainPtr lookup(struct virt *v, const char *name, char *err, size_t errlen, int *ret)
+{
+	virDomainPtr d = virDomainLookupByName(v->conn, name);
+
+	if (!d) {
+		virErrorPtr e = virGetLastError();
+		*ret = e && e->code == VIR_ERR_NO_DOMAIN ? -ENOENT : -EIO;
+		if (*ret == -ENOENT)
+			snprintf(err, errlen, "no such domain");
+		else
+			virt_err(err, errlen, -EIO, "cannot look the domain up");
+	}
+	return d;
+}
+
+static char *inactive_xml(virDomainPtr d)
+{
+	return virDomainGetXMLDesc(d, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
+}
+
+int virt_domain_xml(struct virt *v, const char *name, char **xml, char uuid[37], char *err,
+		    size_t errlen)
+{
+	int ret = 0;
+	virDomainPtr d = lookup(v, name, err, errlen, &ret);
+
+	*xml = NULL;
+	if (!d)
+		return ret;
+	*xml = inactive_xml(d);
+	if (!*xml)
+		ret = virt_err(err, errlen, -EIO, "cannot read its XML");
+	else if (virDomainGetUUIDString(d, uuid) < 0)
+		ret = virt_err(err, errlen, -EIO, "cannot read its UUID");
+	virDomainFree(d);
+	return ret;
+}
+
+int virt_domain_define(struct virt *v, const char *name, const char *expected, const char *xml,
+		       char **readback, char *err, size_t errlen)
+{
+	int ret = 0;
+	virDomainPtr d = lookup(v, name, err, errlen, &ret), nd = NULL;
+	char *now = NULL;
+
+	*readback = NULL;
+	if (!d)
+		return ret;
+	/* As `virsh edit` does: the definition must be the one the change was made to. */
+	now = inactive_xml(d);
+	if (!now) {
+		ret = virt_err(err, errlen, -EIO, "cannot re-read its XML");
+		goto out;
+	}
+	if (strcmp(now, expected) != 0) {
+		snprintf(err, errlen,
+			 "its definition changed while vnfctl was editing it; nothing was defined "
+			 "(run the command again)");
+		ret = -EAGAIN;
+		goto out;
+	}
+	nd = virDomainDefineXMLFlags(v->conn, xml, VIR_DOMAIN_DEFINE_VALIDATE);
+	if (!nd) {
+		ret = virt_err(err, errlen, -EINVAL, "libvirt refused the new definition");
+		goto out;
+	}
+	*readback = inactive_xml(nd);
+	if (!*readback)
+		ret = virt_err(err, errlen, -EIO, "cannot read the new definition back");
+out:
+	free(now);
+	if (nd)
+		virDomainFree(nd);
+	virDomainFree(d);
+	return ret;
+}

@@ -1,0 +1,23 @@
+/* The one place vnfctl calls libvirt.  Errors come back as -errno with libvirt's own message
+ * in err. */
+#ifndef VNFCTL_VIRT_H
+#define VNFCTL_VIRT_H
+#include <stddef.h>
+
+struct virt;
+
+/* Connects to uri (read-write).  0 or -EIO. */
+int virt_open(struct virt **out, const char *uri, char *err, size_t errlen);
+void virt_close(struct virt *v);
+
+/* The inactive (persistent) XML of domain name, secrets included so that defining it back
+ * loses nothing; and its UUID.  The caller frees *xml.  -ENOENT for an unknown domain. */
+int virt_domain_xml(struct virt *v, const char *name, char **xml, char uuid[37], char *err,
+		    size_t errlen);
+/* Defines xml as domain name's new persistent definition with libvirt's validation, but
+ * only if its inactive XML is still `expected` (else -EAGAIN: someone changed it since it was
+ * read).  On success *readback is the definition libvirt now holds (caller frees). */
+int virt_domain_define(struct virt *v, const char *name, const char *expected, const char *xml,
+		       char **readback, char *err, size_t errlen);
+
+#endif
