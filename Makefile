@@ -30,7 +30,9 @@ endif
 # Debian packages: build, test, benchmark.  One list; `make deps` installs what is missing.
 DEB_BUILD := build-essential pkg-config libck-dev libjson-c-dev libxdp-dev libbpf-dev libxml2-dev \
              libvirt-dev
-DEB_TEST  := clang libclang-rt-14-dev python3 iproute2 ethtool netsniff-ng iputils-ping iputils-arping
+DEB_TEST  := clang libclang-rt-14-dev python3 iproute2 ethtool netsniff-ng iputils-ping iputils-arping \
+             libxml2-utils libvirt-clients libvirt-daemon-system libvirt-daemon-driver-qemu \
+             qemu-system-x86 diffutils
 DEB_BENCH := dpdk-dev valgrind
 DEBS      := $(DEB_BUILD) $(DEB_TEST)
 

@@ -67,7 +67,7 @@ static int parse_edit(const struct vnfctl_cmd *c, int detach, int argc, char **a
 	memset(o, 0, sizeof(*o));
 	o->detach = detach;
 	opterr = 0;
-	while (!rc && (ch = getopt_long(argc, argv, "+", lo, NULL)) != -1) {
+	while (!rc && (ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		const char *name = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
 		int attach_only = strchr("kpmeMctbnqP", ch) != NULL;
 		if (ch == '?' || ch == ':')
@@ -167,9 +167,11 @@ static int parse_edit(const struct vnfctl_cmd *c, int detach, int argc, char **a
 	return 0;
 }
 
-/* Applies the edit to xml; *out is the new text (xmlFree).  0 or -errno with err. */
+/* Applies the edit to xml; *out is the new text (xmlFree).  With before, *before is xml
+ * written out the same way without the edit, so the two compare and diff line by line (libvirt
+ * writes attributes in single quotes, libxml2 in double).  0 or -errno with err. */
 static int edit_apply(const struct domain_edit_opts *o, const char *xml, size_t len, char **out,
-		      char *err, size_t errlen)
+		      char **before, char *err, size_t errlen)
 {
 	xmlDocPtr doc = domxml_parse(xml, len, err, errlen);
 	int ret;
@@ -177,6 +179,11 @@ static int edit_apply(const struct domain_edit_opts *o, const char *xml, size_t 
 	*out = NULL;
 	if (!doc)
 		return -EINVAL;
+	if (before && !(*before = domxml_dump(doc, NULL))) {
+		xmlFreeDoc(doc);
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
 	ret = o->detach ? domxml_detach(doc, o->all ? NULL : o->id, err, errlen)
 			: domxml_attach(doc, &o->attach, err, errlen);
 	if (!ret && !(*out = domxml_dump(doc, NULL))) {
@@ -184,6 +191,10 @@ static int edit_apply(const struct domain_edit_opts *o, const char *xml, size_t 
 		ret = -ENOMEM;
 	}
 	xmlFreeDoc(doc);
+	if (ret && before) {
+		xmlFree(*before);
+		*before = NULL;
+	}
 	return ret;
 }
 
@@ -403,7 +414,7 @@ int cmd_domain_rewrite(const struct vnfctl_ctx *ctx, int argc, char **argv)
 		free(xml);
 		return rc;
 	}
-	rc = edit_apply(&o, xml, len, &res, err, sizeof(err));
+	rc = edit_apply(&o, xml, len, &res, NULL, err, sizeof(err));
 	free(xml);
 	if (rc)
 		return cli_fail("%s: %s: %s", in, sub, err);
@@ -464,7 +475,7 @@ static int live_edit(const struct vnfctl_ctx *ctx, const char *name,
 		     const struct domain_edit_opts *o)
 {
 	char err[VNFCTL_ERR_LEN], uuid[37], backup[PATH_MAX];
-	char *xml = NULL, *res = NULL, *back = NULL;
+	char *xml = NULL, *res = NULL, *back = NULL, *norm = NULL;
 	const char *what = o->detach ? "detach" : "attach";
 	struct domxml_vnic_spec v[DOMXML_VNICS_MAX];
 	struct virt *vt = NULL;
@@ -478,18 +489,17 @@ static int live_edit(const struct vnfctl_ctx *ctx, const char *name,
 		cli_fail("%s: %s", name, err);
 		goto out;
 	}
-	if (edit_apply(o, xml, strlen(xml), &res, err, sizeof(err))) {
+	if (edit_apply(o, xml, strlen(xml), &res, &norm, err, sizeof(err))) {
 		cli_fail("%s: %s: %s", name, what, err);
 		goto out;
 	}
-	/* libvirt formats its XML its own way: compare what it would hold */
-	if (strcmp(xml, res) == 0) {
+	if (strcmp(norm, res) == 0) {
 		printf("%s: unchanged\n", name);
 		rc = EXIT_OK;
 		goto out;
 	}
 	if (o->dry_run) {
-		rc = print_diff(name, xml, res) ? cli_fail("%s: cannot run diff", name) : EXIT_OK;
+		rc = print_diff(name, norm, res) ? cli_fail("%s: cannot run diff", name) : EXIT_OK;
 		goto out;
 	}
 	if (backup_keep(uuid, xml, backup, sizeof(backup), err, sizeof(err))) {
@@ -544,6 +554,7 @@ static int live_edit(const struct vnfctl_ctx *ctx, const char *name,
 out:
 	free(xml);
 	xmlFree(res);
+	xmlFree(norm);
 	free(back);
 	virt_close(vt);
 	return rc;

@@ -565,6 +565,33 @@ static xmlNodePtr agent_channel(xmlNodePtr devices)
 	return NULL;
 }
 
+static xmlNodePtr virtio_serial_controller(xmlNodePtr devices)
+{
+	char buf[32];
+
+	for (xmlNodePtr c = devices ? devices->children : NULL; c; c = c->next)
+		if (node_is(c, "controller", NULL) && prop(c, "type", buf, sizeof(buf)) &&
+		    strcmp(buf, "virtio-serial") == 0)
+			return c;
+	return NULL;
+}
+
+/* Does any device still sit on a virtio-serial bus (a virtio channel or console)? */
+static int virtio_serial_used(xmlNodePtr devices)
+{
+	char buf[32];
+
+	for (xmlNodePtr c = devices ? devices->children : NULL; c; c = c->next) {
+		xmlNodePtr t;
+		if (!node_is(c, "channel", NULL) && !node_is(c, "console", NULL))
+			continue;
+		t = child_find(c, "target", NULL);
+		if (t && prop(t, "type", buf, sizeof(buf)) && strcmp(buf, "virtio") == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* ---- attach ------------------------------------------------------------------------------ */
 
 /* FNV-1a over the domain's identity and the id: the same vNIC gets the same MAC every time. */
@@ -853,6 +880,13 @@ int domxml_attach(xmlDocPtr doc, const struct domxml_attach_opts *o, char *err, 
 	else
 		iface_build(devices, &v);
 	if (!agent_channel(devices)) {
+		/* libvirt would add the controller the channel needs by itself, and detach could
+		 * then not tell it from one the user had: add it here, recorded */
+		if (!virtio_serial_controller(devices)) {
+			xmlNodePtr ctl = new_child(devices, "controller", "type", "virtio-serial");
+			xmlSetProp(ctl, BAD_CAST "index", BAD_CAST "0");
+			rec_add_added(&r, "virtio-serial");
+		}
 		xmlNodePtr ch = new_child(devices, "channel", "type", "unix");
 		xmlNodePtr t = new_child(ch, "target", "type", "virtio");
 		xmlSetProp(t, BAD_CAST "name", BAD_CAST DOMXML_AGENT);
@@ -971,6 +1005,9 @@ static void infra_remove(struct rec *r, xmlNodePtr devices)
 
 	restore_replaced(r, devices);
 	if (rec_has_added(r, "channel") && (ch = agent_channel(devices)))
+		node_drop(ch);
+	if (rec_has_added(r, "virtio-serial") && !virtio_serial_used(devices) &&
+	    (ch = virtio_serial_controller(devices)))
 		node_drop(ch);
 	if (rec_has_added(r, "commandline") && cmd) {
 		int only_ws = 1;

@@ -34,7 +34,7 @@ struct domxml_vnic_spec {
 	char id[DOMXML_ID_MAX]; /* "" at attach: the first free "vnfN" */
 	char mac[18];		/* "" at attach: derived from the domain's uuid (or name) and id */
 	char port[2 * DOMXML_PORT_MAX]; /* ptnet: valeX:Y or netmap:IFACE (checked: < 64) */
-	enum domxml_source source;  /* virtio */
+	enum domxml_source source;	/* virtio */
 	char source_name[DOMXML_NAME_MAX];
 	unsigned queues; /* virtio: 0 = libvirt's default (1) */
 	char pci[16];	 /* hostdev: DDDD:BB:SS.F */

@@ -35,6 +35,12 @@ int virt_open(struct virt **out, const char *uri, char *err, size_t errlen)
 	}
 	/* libvirt prints its errors to stderr by default; the CLI prints them once, itself */
 	virSetErrorFunc(NULL, virt_quiet);
+	/* the embedded QEMU driver (qemu:///embed?root=DIR) runs in this process and needs an
+	 * event loop registered; vnfctl's calls are synchronous, so none has to run */
+	if (virEventRegisterDefaultImpl() < 0) {
+		free(v);
+		return virt_err(err, errlen, -EIO, "cannot set up libvirt's event loop");
+	}
 	v->conn = virConnectOpen(uri);
 	if (!v->conn) {
 		free(v);
