@@ -144,6 +144,13 @@ $(O)/fuzz/%: tests/fuzz/%.c $(filter-out dataplane/main.c,$(wildcard dataplane/*
 	clang -std=gnu11 -O1 -g -D_GNU_SOURCE -Idataplane $(shell pkg-config --cflags json-c) \
 	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^ $(LDLIBS)
 
+# The domain XML rewrite links libxml2 and vnfctl's pure transform instead of the dataplane.
+$(O)/fuzz/fuzz_domxml: tests/fuzz/fuzz_domxml.c vnfctl/domxml.c vnfctl/domxml.h
+	@mkdir -p $(dir $@)
+	clang -O1 -g -std=gnu11 -D_GNU_SOURCE -Ivnfctl $(VNFCTL_CFLAGS) \
+	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ \
+	  tests/fuzz/fuzz_domxml.c vnfctl/domxml.c $(shell pkg-config --libs libxml-2.0 2>/dev/null || echo -lxml2)
+
 fuzz: deps $(FUZZ_TARGETS:%=$(O)/fuzz/%)
 	@for t in $(FUZZ_TARGETS); do mkdir -p $(O)/fuzz/corpus-$$t; \
 	  $(O)/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -max_len=2048 $(O)/fuzz/corpus-$$t tests/fuzz/seeds || exit 1; done

@@ -233,6 +233,12 @@ static void child_add(xmlNodePtr parent, xmlNodePtr child)
 	for (xmlNodePtr c = parent->children; c; c = c->next)
 		if (c->type != XML_TEXT_NODE || !xmlIsBlankNode(c))
 			last = c;
+	if (last && last->type == XML_TEXT_NODE) {
+		/* mixed content: libxml2 would merge indentation into that text, so that detach
+		 * could not take it out again; the element goes right after it, unindented */
+		xmlAddNextSibling(last, child);
+		return;
+	}
 	if (last) {
 		if (last->type == XML_ELEMENT_NODE)
 			indent_of(last, ind, sizeof(ind));
@@ -244,12 +250,18 @@ static void child_add(xmlNodePtr parent, xmlNodePtr child)
 		return;
 	}
 	indent_of(parent, ind, sizeof(ind));
-	if (!parent->children) {
+	/* A closing tag on its own line only for an element vnfctl made (the parser numbers the
+	 * lines of the ones it read): text added to the user's elements could not be told apart
+	 * from theirs when detach takes the child out again. */
+	if (!parent->children && parent->line == 0) {
 		snprintf(text, sizeof(text), "\n%s", ind);
 		xmlAddChild(parent, xmlNewText(BAD_CAST text));
 	}
 	snprintf(text, sizeof(text), "\n%s  ", ind);
-	xmlAddPrevSibling(parent->children, child);
+	if (parent->children)
+		xmlAddPrevSibling(parent->children, child);
+	else
+		xmlAddChild(parent, child);
 	xmlAddPrevSibling(child, xmlNewText(BAD_CAST text));
 }
 
@@ -263,17 +275,6 @@ static void node_drop(xmlNodePtr n)
 	if (ws) {
 		xmlUnlinkNode(ws);
 		xmlFreeNode(ws);
-	}
-}
-
-/* An element child_add'ed to an empty parent leaves "\n" + indent behind when dropped: a
- * parent holding only that goes back to empty. */
-static void parent_tidy(xmlNodePtr parent)
-{
-	xmlNodePtr c = parent->children;
-	if (c && !c->next && is_blank(c)) {
-		xmlUnlinkNode(c);
-		xmlFreeNode(c);
 	}
 }
 
@@ -576,22 +577,6 @@ static xmlNodePtr virtio_serial_controller(xmlNodePtr devices)
 	return NULL;
 }
 
-/* Does any device still sit on a virtio-serial bus (a virtio channel or console)? */
-static int virtio_serial_used(xmlNodePtr devices)
-{
-	char buf[32];
-
-	for (xmlNodePtr c = devices ? devices->children : NULL; c; c = c->next) {
-		xmlNodePtr t;
-		if (!node_is(c, "channel", NULL) && !node_is(c, "console", NULL))
-			continue;
-		t = child_find(c, "target", NULL);
-		if (t && prop(t, "type", buf, sizeof(buf)) && strcmp(buf, "virtio") == 0)
-			return 1;
-	}
-	return 0;
-}
-
 /* ---- attach ------------------------------------------------------------------------------ */
 
 /* FNV-1a over the domain's identity and the id: the same vNIC gets the same MAC every time. */
@@ -679,28 +664,58 @@ static void vnic_record(struct rec *r, const struct domxml_vnic_spec *v)
 	child_add(r->self, n);
 }
 
-/* Replaces one thing the netmap QEMU needs, recording the original the first time. */
-static void replace_text(struct rec *r, const char *what, xmlNodePtr parent, const char *elem,
-			 const char *value)
+/* Keeps a copy of the element attach is about to replace (none: had="no"), the first time. */
+static void record_element(struct rec *r, const char *what, xmlNodePtr node)
 {
-	xmlNodePtr n = child_find(parent, elem, NULL), rep;
-	xmlChar *old = n ? xmlNodeGetContent(n) : NULL;
+	xmlNodePtr rep;
 
-	if (!rec_replaced(r, what)) {
-		rep = xmlNewNode(r->ns, BAD_CAST "replaced");
-		xmlSetProp(rep, BAD_CAST "what", BAD_CAST what);
-		xmlSetProp(rep, BAD_CAST "had", BAD_CAST(n ? "yes" : "no"));
-		if (old)
-			xmlNodeAddContent(rep, old);
-		child_add(r->self, rep);
+	if (rec_replaced(r, what))
+		return;
+	rep = xmlNewNode(r->ns, BAD_CAST "replaced");
+	xmlSetProp(rep, BAD_CAST "what", BAD_CAST what);
+	xmlSetProp(rep, BAD_CAST "had", BAD_CAST(node ? "yes" : "no"));
+	if (node)
+		xmlAddChild(rep, xmlDocCopyNode(node, r->root->doc, 1));
+	child_add(r->self, rep);
+}
+
+/* Puts back the element recorded as what: the copy in place of the current one, or, if the
+ * domain had none, the current one removed. */
+static void restore_element(struct rec *r, const char *what, xmlNodePtr parent, const char *name)
+{
+	xmlNodePtr rep = rec_replaced(r, what), cur = child_find(parent, name, NULL), copy = NULL;
+
+	if (!rep)
+		return;
+	for (xmlNodePtr c = rep->children; c && !copy; c = c->next)
+		if (c->type == XML_ELEMENT_NODE)
+			copy = xmlDocCopyNode(c, r->root->doc, 1);
+	if (copy && cur) {
+		xmlReplaceNode(cur, copy);
+		xmlFreeNode(cur);
+	} else if (copy) {
+		child_add(parent, copy);
+	} else if (cur) {
+		node_drop(cur);
 	}
-	xmlFree(old);
+}
+
+/* The emulator the netmap QEMU build is. */
+static void replace_emulator(struct rec *r, xmlNodePtr devices, const char *path)
+{
+	xmlNodePtr n = child_find(devices, "emulator", NULL);
+
+	record_element(r, "emulator", n);
 	if (!n) {
-		n = xmlNewNode(NULL, BAD_CAST elem);
-		child_add(parent, n);
+		n = xmlNewNode(NULL, BAD_CAST "emulator");
+		child_add(devices, n);
 	}
-	xmlNodeSetContent(n, NULL);
-	xmlNodeAddContent(n, BAD_CAST value);
+	while (n->children) {
+		xmlNodePtr c = n->children;
+		xmlUnlinkNode(c);
+		xmlFreeNode(c);
+	}
+	xmlNodeAddContent(n, BAD_CAST path);
 }
 
 static void replace_machine(struct rec *r, xmlNodePtr os, const char *machine)
@@ -712,6 +727,7 @@ static void replace_machine(struct rec *r, xmlNodePtr os, const char *machine)
 		type = xmlNewNode(NULL, BAD_CAST "type");
 		xmlNodeAddContent(type, BAD_CAST "hvm");
 		child_add(os, type);
+		rec_add_added(r, "os-type");
 	}
 	if (!rec_replaced(r, "machine")) {
 		rep = xmlNewNode(r->ns, BAD_CAST "replaced");
@@ -728,23 +744,12 @@ static void replace_machine(struct rec *r, xmlNodePtr os, const char *machine)
 }
 
 /* The whole <cpu> element is replaced by <cpu mode='custom' match='exact'><model>M</model>;
- * the original is kept as text in the record. */
+ * the original is kept in the record. */
 static void replace_cpu(struct rec *r, xmlNodePtr root, const char *model)
 {
-	xmlNodePtr cpu = child_find(root, "cpu", NULL), rep, fresh, m;
+	xmlNodePtr cpu = child_find(root, "cpu", NULL), fresh, m;
 
-	if (!rec_replaced(r, "cpu")) {
-		rep = xmlNewNode(r->ns, BAD_CAST "replaced");
-		xmlSetProp(rep, BAD_CAST "what", BAD_CAST "cpu");
-		xmlSetProp(rep, BAD_CAST "had", BAD_CAST(cpu ? "yes" : "no"));
-		if (cpu) {
-			xmlBufferPtr b = xmlBufferCreate();
-			xmlNodeDump(b, root->doc, cpu, 0, 0);
-			xmlNodeAddContent(rep, xmlBufferContent(b));
-			xmlBufferFree(b);
-		}
-		child_add(r->self, rep);
-	}
+	record_element(r, "cpu", cpu);
 	fresh = xmlNewNode(NULL, BAD_CAST "cpu");
 	xmlSetProp(fresh, BAD_CAST "mode", BAD_CAST "custom");
 	xmlSetProp(fresh, BAD_CAST "match", BAD_CAST "exact");
@@ -840,6 +845,9 @@ int domxml_attach(xmlDocPtr doc, const struct domxml_attach_opts *o, char *err, 
 	devices = child_find(r.root, "devices", NULL);
 	if (!devices)
 		return fail(err, errlen, -EINVAL, "the domain has no <devices> element");
+	os = child_find(r.root, "os", NULL);
+	if (o->machine && !os)
+		return fail(err, errlen, -EINVAL, "--machine: the domain has no <os> element");
 	/* The same endpoint again (and the same id and MAC when given) is already done. */
 	for (int i = 0; i < n; i++) {
 		if (!same_endpoint(&have[i], &v))
@@ -897,14 +905,10 @@ replacements:
 	if (!o->emulator && !o->machine && !o->cpu_model)
 		return 0;
 	rec_ensure(&r);
-	os = child_find(r.root, "os", NULL);
 	if (o->emulator)
-		replace_text(&r, "emulator", devices, "emulator", o->emulator);
-	if (o->machine) {
-		if (!os)
-			return fail(err, errlen, -EINVAL, "the domain has no <os> element");
+		replace_emulator(&r, devices, o->emulator);
+	if (o->machine)
 		replace_machine(&r, os, o->machine);
-	}
 	if (o->cpu_model)
 		replace_cpu(&r, r.root, o->cpu_model);
 	return 0;
@@ -953,22 +957,14 @@ static int vnic_remove(struct rec *r, xmlNodePtr devices, xmlNodePtr recnode, ch
 
 static void restore_replaced(struct rec *r, xmlNodePtr devices)
 {
-	xmlNodePtr rep, n, os = child_find(r->root, "os", NULL), type;
+	xmlNodePtr rep, os = child_find(r->root, "os", NULL), type;
 	char had[8];
 	xmlChar *old;
 
-	if ((rep = rec_replaced(r, "emulator"))) {
-		n = child_find(devices, "emulator", NULL);
-		old = xmlNodeGetContent(rep);
-		if (n && prop(rep, "had", had, sizeof(had)) && !strcmp(had, "yes")) {
-			xmlNodeSetContent(n, NULL);
-			xmlNodeAddContent(n, old);
-		} else if (n) {
-			node_drop(n);
-		}
-		xmlFree(old);
-	}
-	if ((rep = rec_replaced(r, "machine")) && (type = child_find(os, "type", NULL))) {
+	restore_element(r, "emulator", devices, "emulator");
+	if (rec_has_added(r, "os-type") && (type = child_find(os, "type", NULL))) {
+		node_drop(type);
+	} else if ((rep = rec_replaced(r, "machine")) && (type = child_find(os, "type", NULL))) {
 		old = xmlNodeGetContent(rep);
 		if (prop(rep, "had", had, sizeof(had)) && !strcmp(had, "yes"))
 			xmlSetProp(type, BAD_CAST "machine", old);
@@ -976,24 +972,7 @@ static void restore_replaced(struct rec *r, xmlNodePtr devices)
 			xmlUnsetProp(type, BAD_CAST "machine");
 		xmlFree(old);
 	}
-	if ((rep = rec_replaced(r, "cpu"))) {
-		xmlNodePtr cpu = child_find(r->root, "cpu", NULL), orig = NULL;
-		old = xmlNodeGetContent(rep);
-		if (prop(rep, "had", had, sizeof(had)) && !strcmp(had, "yes") && old) {
-			xmlDocPtr d = xmlReadMemory((const char *)old, xmlStrlen(old), "cpu.xml",
-						    NULL, XML_PARSE_NONET | XML_PARSE_NOERROR);
-			if (d)
-				orig = xmlDocCopyNode(xmlDocGetRootElement(d), r->root->doc, 1);
-			xmlFreeDoc(d);
-		}
-		if (cpu && orig) {
-			xmlReplaceNode(cpu, orig);
-			xmlFreeNode(cpu);
-		} else if (cpu) {
-			node_drop(cpu);
-		}
-		xmlFree(old);
-	}
+	restore_element(r, "cpu", r->root, "cpu");
 }
 
 /* With no vNIC left: everything attach added around them goes, and what it replaced comes
@@ -1006,8 +985,9 @@ static void infra_remove(struct rec *r, xmlNodePtr devices)
 	restore_replaced(r, devices);
 	if (rec_has_added(r, "channel") && (ch = agent_channel(devices)))
 		node_drop(ch);
-	if (rec_has_added(r, "virtio-serial") && !virtio_serial_used(devices) &&
-	    (ch = virtio_serial_controller(devices)))
+	/* ours goes even if a virtio device of the user's is left: the original had no
+	 * controller written out, and libvirt adds one for it again by itself */
+	if (rec_has_added(r, "virtio-serial") && (ch = virtio_serial_controller(devices)))
 		node_drop(ch);
 	if (rec_has_added(r, "commandline") && cmd) {
 		int only_ws = 1;
@@ -1034,12 +1014,7 @@ static void infra_remove(struct rec *r, xmlNodePtr devices)
 			only_ws &= is_blank(c);
 		if (only_ws)
 			node_drop(r->metadata);
-		else
-			parent_tidy(r->metadata);
-	} else {
-		parent_tidy(r->metadata);
 	}
-	parent_tidy(devices);
 }
 
 int domxml_detach(xmlDocPtr doc, const char *id, char *err, size_t errlen)
