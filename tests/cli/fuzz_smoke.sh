@@ -48,6 +48,14 @@ for t in "${targets[@]}"; do
 	corpus=$tmp/corpus-$t
 	mkdir -p "$corpus" "$artifacts"
 	cp tests/fuzz/seeds/* "$corpus"/ 2>/dev/null
+	if [ "$t" = fuzz_domxml ]; then
+		# domain XML to start from: the golden cases' inputs, behind the edit-picking byte
+		for f in tests/golden/domxml/*/in.xml; do
+			for b in '\010' '\001' '\002' '\162'; do
+				{ printf "$b"; cat "$f"; } >"$corpus/$(basename "$(dirname "$f")")-${b#\\}"
+			done
+		done
+	fi
 	# -artifact_prefix keeps crashers out of the work tree but where a developer finds them;
 	# the outer timeout guards against a target that ignores -max_total_time (a hang).
 	timeout $((secs + 60)) "$bin" -max_total_time="$secs" -max_len=2048 -timeout=10 \
