@@ -721,7 +721,6 @@ static void replace_emulator(struct rec *r, xmlNodePtr devices, const char *path
 static void replace_machine(struct rec *r, xmlNodePtr os, const char *machine)
 {
 	xmlNodePtr type = child_find(os, "type", NULL), rep;
-	char old[128];
 
 	if (!type) {
 		type = xmlNewNode(NULL, BAD_CAST "type");
@@ -730,11 +729,13 @@ static void replace_machine(struct rec *r, xmlNodePtr os, const char *machine)
 		rec_add_added(r, "os-type");
 	}
 	if (!rec_replaced(r, "machine")) {
+		xmlChar *old = xmlGetProp(type, BAD_CAST "machine");
 		rep = xmlNewNode(r->ns, BAD_CAST "replaced");
 		xmlSetProp(rep, BAD_CAST "what", BAD_CAST "machine");
-		if (prop(type, "machine", old, sizeof(old))) {
+		if (old) {
 			xmlSetProp(rep, BAD_CAST "had", BAD_CAST "yes");
-			xmlNodeAddContent(rep, BAD_CAST old);
+			xmlNodeAddContent(rep, old);
+			xmlFree(old);
 		} else {
 			xmlSetProp(rep, BAD_CAST "had", BAD_CAST "no");
 		}
