@@ -657,3 +657,152 @@ out:
 	virt_close(vt);
 	return rc;
 }
+
+/* ---- new: a domain from a template ------------------------------------------------------ */
+
+/* A template given by name is templates/domain-NAME.xml: in $VNFCTL_TEMPLATE_DIR, the
+ * installed share directory, or the source tree beside the binary. */
+static int template_path(const char *t, char *path, size_t len)
+{
+	char exe[PATH_MAX], *slash;
+	const char *dirs[3] = { getenv("VNFCTL_TEMPLATE_DIR"), "/usr/share/vnfctl/templates",
+				NULL };
+	ssize_t n;
+
+	if (strchr(t, '/') || strstr(t, ".xml")) {
+		snprintf(path, len, "%s", t);
+		return access(path, R_OK) == 0 ? 0 : -errno;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 32);
+	if (n > 0) {
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash) {
+			strcpy(slash, "/../templates");
+			dirs[2] = exe;
+		}
+	}
+	for (int i = 0; i < 3; i++) {
+		if (!dirs[i] || !*dirs[i])
+			continue;
+		char cand[PATH_MAX];
+		if (snprintf(cand, sizeof(cand), "%s/domain-%s.xml", dirs[i], t) <
+			    (int)sizeof(cand) &&
+		    access(cand, R_OK) == 0 && realpath(cand, exe))
+			return snprintf(path, len, "%s", exe) < (int)len ? 0 : -ENAMETOOLONG;
+	}
+	return -ENOENT;
+}
+
+static int parse_uint_opt(const struct vnfctl_cmd *c, const char *opt, const char *v, unsigned lo,
+			  unsigned hi, unsigned *out)
+{
+	char *end;
+	unsigned long x = strtoul(v, &end, 10);
+
+	if (!*v || *end || v[0] == '-' || x < lo || x > hi)
+		return cli_usage_fail(c, "%s \"%s\": not a number in %u..%u", opt, v, lo, hi);
+	*out = (unsigned)x;
+	return 0;
+}
+
+int cmd_domain_new(const struct vnfctl_ctx *ctx, int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "template", required_argument, 0, 't' }, { "memory", required_argument, 0, 'm' },
+		{ "vcpus", required_argument, 0, 'v' },	   { "disk", required_argument, 0, 'd' },
+		{ "kernel", required_argument, 0, 'k' },   { "initrd", required_argument, 0, 'i' },
+		{ "cmdline", required_argument, 0, 'c' },  { "port", required_argument, 0, 'p' },
+		{ "dry-run", no_argument, 0, 'n' },	   { 0, 0, 0, 0 },
+	};
+	const struct vnfctl_cmd *c = cmd_of("new");
+	struct domxml_new_opts o = { 0 };
+	const char *tmpl = NULL;
+	char err[VNFCTL_ERR_LEN], path[PATH_MAX], *xml = NULL, *res = NULL;
+	struct virt *vt = NULL;
+	xmlDocPtr doc = NULL;
+	size_t len;
+	int ch, dry = 0, rc = 0;
+
+	optind = 1;
+	opterr = 0;
+	while (!rc && (ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		switch (ch) {
+		case 't':
+			tmpl = optarg;
+			break;
+		case 'm':
+			rc = parse_uint_opt(c, "--memory", optarg, 16, 16u << 20, &o.memory_mib);
+			break;
+		case 'v':
+			rc = parse_uint_opt(c, "--vcpus", optarg, 1, 4096, &o.vcpus);
+			break;
+		case 'd':
+			o.disk = optarg;
+			break;
+		case 'k':
+			o.kernel = optarg;
+			break;
+		case 'i':
+			o.initrd = optarg;
+			break;
+		case 'c':
+			o.cmdline = optarg;
+			break;
+		case 'p':
+			o.port = optarg;
+			break;
+		case 'n':
+			dry = 1;
+			break;
+		default:
+			return cli_usage_fail(c, "unknown option or missing value: \"%s\"",
+					      argv[optind - 1]);
+		}
+	}
+	if (rc)
+		return rc;
+	if (optind != argc - 1)
+		return cli_usage_fail(c, "exactly one NAME is required");
+	if (!tmpl)
+		return cli_usage_fail(c, "--template is required (ptnet-vale, ptnet-nic, virtio or "
+					 "a file)");
+	o.name = argv[optind];
+	if (template_path(tmpl, path, sizeof(path)))
+		return cli_fail("template \"%s\": not found (a name: domain-%s.xml in "
+				"$VNFCTL_TEMPLATE_DIR, /usr/share/vnfctl/templates or the source "
+				"tree; or a path)",
+				tmpl, tmpl);
+	if (read_all(path, &xml, &len, err, sizeof(err)))
+		return cli_fail("%s: %s", path, err);
+	doc = domxml_parse(xml, len, err, sizeof(err));
+	if (!doc) {
+		rc = cli_fail("%s: %s", path, err);
+		goto out;
+	}
+	if (domxml_instantiate(doc, &o, err, sizeof(err))) {
+		rc = cli_fail("%s: new: %s", o.name, err);
+		goto out;
+	}
+	res = domxml_dump(doc, NULL);
+	if (!res) {
+		rc = cli_fail("%s: out of memory", o.name);
+		goto out;
+	}
+	if (dry) {
+		fputs(res, stdout);
+		goto out;
+	}
+	if (virt_open(&vt, ctx->uri, err, sizeof(err)))
+		rc = cli_fail("%s: %s", ctx->uri, err);
+	else if (virt_domain_define_new(vt, o.name, res, err, sizeof(err)))
+		rc = cli_fail("%s: new: %s", o.name, err);
+	else
+		printf("%s: defined from %s\n", o.name, path);
+out:
+	xmlFree(res);
+	xmlFreeDoc(doc);
+	free(xml);
+	virt_close(vt);
+	return rc;
+}

@@ -1052,3 +1052,159 @@ int domxml_detach(xmlDocPtr doc, const char *id, char *err, size_t errlen)
 	xmlFreeDoc(work);
 	return ret;
 }
+
+/* ---- new domain from a template ------------------------------------------------------- */
+
+static void text_set(xmlNodePtr parent, const char *name, const char *value)
+{
+	xmlNodePtr n = child_find(parent, name, NULL);
+
+	if (!n) {
+		n = xmlNewNode(NULL, BAD_CAST name);
+		child_add(parent, n);
+	}
+	while (n->children) {
+		xmlNodePtr c = n->children;
+		xmlUnlinkNode(c);
+		xmlFreeNode(c);
+	}
+	xmlNodeAddContent(n, BAD_CAST value);
+}
+
+static xmlNodePtr first_disk(xmlNodePtr devices)
+{
+	char buf[16];
+
+	for (xmlNodePtr c = devices ? devices->children : NULL; c; c = c->next)
+		if (node_is(c, "disk", NULL) &&
+		    (!prop(c, "device", buf, sizeof(buf)) || strcmp(buf, "disk") == 0))
+			return c;
+	return NULL;
+}
+
+/* Points vNIC v (as recorded) at a new MAC and port, in the record and in the domain. */
+static int vnic_update(struct rec *r, xmlNodePtr devices, const struct domxml_vnic_spec *v,
+		       const struct domxml_vnic_spec *nv, char *err, size_t errlen)
+{
+	xmlNodePtr recnode = rec_vnic(r, v->id);
+
+	if (v->kind == DOMXML_VNIC_PTNET) {
+		char dev[256], net[256], ndev[256], nnet[256];
+		xmlNodePtr a;
+		ptnet_args(v, dev, sizeof(dev), net, sizeof(net));
+		ptnet_args(nv, ndev, sizeof(ndev), nnet, sizeof(nnet));
+		a = args_find(qemu_cmdline(r->root), dev, net);
+		if (!a)
+			return fail(err, errlen, -EINVAL,
+				    "vNIC \"%s\": the template's QEMU arguments do not match its "
+				    "record",
+				    v->id);
+		/* the four args: -device, its value, -netdev, its value */
+		for (int k = 0; a && k < 4; a = a->next) {
+			if (!node_is(a, "arg", DOMXML_QEMU_NS))
+				continue;
+			if (k == 1)
+				xmlSetProp(a, BAD_CAST "value", BAD_CAST ndev);
+			if (k == 3)
+				xmlSetProp(a, BAD_CAST "value", BAD_CAST nnet);
+			k++;
+		}
+		xmlSetProp(recnode, BAD_CAST "port", BAD_CAST nv->port);
+	} else {
+		xmlNodePtr i = iface_by_alias(devices, v->id),
+			   m = i ? child_find(i, "mac", NULL) : NULL;
+		if (!m)
+			return fail(err, errlen, -EINVAL,
+				    "vNIC \"%s\": the template has no <interface> with its alias",
+				    v->id);
+		xmlSetProp(m, BAD_CAST "address", BAD_CAST nv->mac);
+	}
+	xmlSetProp(recnode, BAD_CAST "mac", BAD_CAST nv->mac);
+	return 0;
+}
+
+int domxml_instantiate(xmlDocPtr doc, const struct domxml_new_opts *o, char *err, size_t errlen)
+{
+	struct domxml_vnic_spec have[DOMXML_VNICS_MAX];
+	xmlDocPtr work;
+	xmlNodePtr root, devices, os, n, disk;
+	struct rec r;
+	char num[16];
+	int nv, ptnets = 0, ret = 0;
+
+	if (!o->name || !*o->name || strlen(o->name) > 200 || strchr(o->name, '/'))
+		return fail(err, errlen, -EINVAL, "name \"%s\": 1..200 characters without '/'",
+			    o->name ? o->name : "");
+	if (o->port && (ret = domxml_check_port(o->port, err, errlen)))
+		return ret;
+	if ((o->initrd || o->cmdline) && !o->kernel)
+		return fail(err, errlen, -EINVAL, "--initrd and --cmdline need --kernel");
+	nv = domxml_list(doc, have, DOMXML_VNICS_MAX, err, errlen);
+	if (nv < 0)
+		return nv;
+	for (int i = 0; i < nv && i < DOMXML_VNICS_MAX; i++)
+		ptnets += have[i].kind == DOMXML_VNIC_PTNET;
+	if (o->port && ptnets != 1)
+		return fail(err, errlen, -EINVAL,
+			    "--port: the template has %d ptnet vNICs (it takes exactly one)",
+			    ptnets);
+	/* all or nothing: edit a copy */
+	work = xmlCopyDoc(doc, 1);
+	if (!work)
+		return fail(err, errlen, -ENOMEM, "out of memory");
+	root = xmlDocGetRootElement(work);
+	devices = child_find(root, "devices", NULL);
+	os = child_find(root, "os", NULL);
+	if (!devices || !os) {
+		ret = fail(err, errlen, -EINVAL, "the template has no <%s> element",
+			   devices ? "os" : "devices");
+		goto out;
+	}
+	text_set(root, "name", o->name);
+	if ((n = child_find(root, "uuid", NULL)))
+		node_drop(n);
+	if (o->memory_mib) {
+		snprintf(num, sizeof(num), "%u", o->memory_mib);
+		text_set(root, "memory", num);
+		xmlSetProp(child_find(root, "memory", NULL), BAD_CAST "unit", BAD_CAST "MiB");
+		if ((n = child_find(root, "currentMemory", NULL))) {
+			text_set(root, "currentMemory", num);
+			xmlSetProp(n, BAD_CAST "unit", BAD_CAST "MiB");
+		}
+	}
+	if (o->vcpus) {
+		snprintf(num, sizeof(num), "%u", o->vcpus);
+		text_set(root, "vcpu", num);
+	}
+	if (o->disk) {
+		disk = first_disk(devices);
+		n = disk ? child_find(disk, "source", NULL) : NULL;
+		if (!n) {
+			ret = fail(err, errlen, -EINVAL,
+				   "--disk: the template has no disk with a <source>");
+			goto out;
+		}
+		xmlSetProp(n, BAD_CAST "file", BAD_CAST o->disk);
+	}
+	if (o->kernel)
+		text_set(os, "kernel", o->kernel);
+	if (o->initrd)
+		text_set(os, "initrd", o->initrd);
+	if (o->cmdline)
+		text_set(os, "cmdline", o->cmdline);
+	rec_find(work, &r);
+	for (int i = 0; i < nv && !ret; i++) {
+		struct domxml_vnic_spec upd = have[i];
+		mac_derive(root, upd.id, upd.mac);
+		if (o->port && upd.kind == DOMXML_VNIC_PTNET)
+			snprintf(upd.port, sizeof(upd.port), "%s", o->port);
+		ret = vnic_update(&r, devices, &have[i], &upd, err, errlen);
+	}
+	if (!ret) {
+		xmlNodePtr old = xmlDocSetRootElement(doc, xmlDocCopyNode(root, doc, 1));
+		xmlFreeNode(old);
+	}
+out:
+	xmlFreeDoc(work);
+	return ret;
+}

@@ -64,6 +64,21 @@ int domxml_detach(xmlDocPtr doc, const char *id, char *err, size_t errlen);
 int domxml_list(xmlDocPtr doc, struct domxml_vnic_spec *out, unsigned max, char *err,
 		size_t errlen);
 
+/* What `vnfctl domain new` changes in a template. */
+struct domxml_new_opts {
+	const char *name;		       /* required */
+	unsigned memory_mib;		       /* 0: the template's */
+	unsigned vcpus;			       /* 0: the template's */
+	const char *disk;		       /* the first disk's source file */
+	const char *kernel, *initrd, *cmdline; /* direct kernel boot */
+	const char *port; /* the template's one ptnet vNIC goes to this netmap port */
+};
+
+/* Makes a template a new domain: its name (the UUID goes, libvirt picks one), the options
+ * given, and new MACs for vnfctl's vNICs, derived from the new name.  0 or -EINVAL with err;
+ * on error the document is unchanged. */
+int domxml_instantiate(xmlDocPtr doc, const struct domxml_new_opts *o, char *err, size_t errlen);
+
 /* Checks one value the way attach would; 0 or -EINVAL with err. */
 int domxml_check_mac(const char *mac, char *err, size_t errlen);
 int domxml_check_port(const char *port, char *err, size_t errlen);

@@ -52,6 +52,20 @@ const struct vnfctl_cmd vnfctl_cmds[] = {
 	  "define the domain's XML as it was before vnfctl first changed it",
 	  "Uses the copy kept in the state directory ($VNFCTL_STATE_DIR, default\n"
 	  "/var/lib/vnfctl/domains) by the first attach." },
+	{ "domain", "new", cmd_domain_new,
+	  "NAME --template T [--memory MIB] [--vcpus N] [--disk PATH] [--kernel PATH\n"
+	  "                         [--initrd PATH] [--cmdline ARGS]] [--port PORT] [--dry-run]",
+	  "define a new domain from a template",
+	  "  --template T   ptnet-vale (a ptnet VNF on a VALE port), ptnet-nic (on a NIC in\n"
+	  "                 netmap mode), virtio (multi-queue virtio-net on a bridge), or the\n"
+	  "                 path of any domain XML (templates/domain-T.xml, looked up in\n"
+	  "                 $VNFCTL_TEMPLATE_DIR, /usr/share/vnfctl/templates, the source tree)\n"
+	  "  --memory MIB, --vcpus N, --disk PATH (the first disk's file),\n"
+	  "  --kernel PATH [--initrd PATH] [--cmdline ARGS] (direct kernel boot)\n"
+	  "  --port PORT    the netmap port of the template's ptnet vNIC\n"
+	  "  --dry-run      print the XML instead of defining it\n\n"
+	  "The new domain gets its own UUID from libvirt and new MACs for vnfctl's vNICs\n"
+	  "(derived from NAME), so `vnfctl domain detach` works on it as on any other." },
 	{ NULL, NULL, NULL, NULL, NULL, NULL },
 };
 

@@ -134,3 +134,20 @@ out:
 	virDomainFree(d);
 	return ret;
 }
+
+int virt_domain_define_new(struct virt *v, const char *name, const char *xml, char *err,
+			   size_t errlen)
+{
+	virDomainPtr d = virDomainLookupByName(v->conn, name), nd;
+
+	if (d) {
+		virDomainFree(d);
+		snprintf(err, errlen, "a domain with this name exists already");
+		return -EEXIST;
+	}
+	nd = virDomainDefineXMLFlags(v->conn, xml, VIR_DOMAIN_DEFINE_VALIDATE);
+	if (!nd)
+		return virt_err(err, errlen, -EINVAL, "libvirt refused the definition");
+	virDomainFree(nd);
+	return 0;
+}

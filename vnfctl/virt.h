@@ -19,5 +19,8 @@ int virt_domain_xml(struct virt *v, const char *name, char **xml, char uuid[37],
  * read).  On success *readback is the definition libvirt now holds (caller frees). */
 int virt_domain_define(struct virt *v, const char *name, const char *expected, const char *xml,
 		       char **readback, char *err, size_t errlen);
+/* Defines a new domain from xml (its name taken from it).  -EEXIST if that name is taken. */
+int virt_domain_define_new(struct virt *v, const char *name, const char *xml, char *err,
+			   size_t errlen);
 
 #endif

@@ -6,7 +6,8 @@
 #               (a diff, nothing changed), show --json, detach --all (the definition as before,
 #               canonically), restore, and bad input (unknown domain, malformed MAC, a port
 #               over netmap's limit, an id that clashes): each a clear error and the domain
-#               unchanged
+#               unchanged; domain new from the templates (options applied, MACs of its own,
+#               a taken name refused, --port for the ptnet template)
 #   daemon.*    the same core steps against a libvirtd this test starts when none runs
 #               (qemu:///system), and a concurrent edit between read and define (made by a
 #               test hook) that must abort with nothing defined
@@ -143,6 +144,36 @@ assert v[2]["kind"] == "hostdev" and v[2]["pci"] == "0000:03:10.1"' "$out"
 # ---- embedded driver ----------------------------------------------------------------
 EMBED="qemu:///embed?root=$tmp/embed"
 run_core embed "$EMBED"
+
+# domain new from the templates
+NEW=vnfctl-new-$$
+out=$("$VNFCTL" --connect "$EMBED" domain new "$NEW" --template virtio --memory 256 --vcpus 2 \
+	--disk "$tmp/disk.qcow2" 2>&1)
+detail=$out
+check embed.new_from_template test "$out" = "$NEW: defined from $(realpath -m templates/domain-virtio.xml)"
+out=$("$VNFCTL" --connect "$EMBED" --json domain show "$NEW" 2>&1)
+tmac=$(sed -n 's/.*<mac address="\([^"]*\)".*/\1/p' templates/domain-virtio.xml)
+detail="$out (template MAC $tmac)"
+check embed.new_has_own_mac python3 -c '
+import json, sys
+v = json.loads(sys.argv[1])
+assert len(v) == 1 and v[0]["id"] == "vnf0" and v[0]["bridge"] == "br0" and v[0]["queues"] == 4, v
+assert v[0]["mac"] != sys.argv[2] and v[0]["mac"].startswith("52:54:00:"), v' "$out" "$tmac"
+x=$(virsh -c "$EMBED" dumpxml --inactive "$NEW" 2>&1)
+detail=$x
+check embed.new_options_applied eval 'grep -q "<memory unit=.KiB.>262144</memory>" <<<"$x" && grep -q "<vcpu placement=.static.>2</vcpu>" <<<"$x" && grep -q "$tmp/disk.qcow2" <<<"$x"'
+out=$("$VNFCTL" --connect "$EMBED" domain new "$NEW" --template virtio 2>&1)
+rc=$?
+detail="exit $rc: $out"
+check embed.new_name_taken eval '[ "$rc" = 1 ] && [ "$out" = "vnfctl: $NEW: new: a domain with this name exists already" ]'
+out=$("$VNFCTL" domain new vnf9 --template ptnet-vale --port vale1:vnf9 --dry-run 2>&1)
+detail=$out
+check embed.new_ptnet_port grep -q 'value="netmap,ifname=vale1:vnf9,passthrough=on,id=vnf0"' <<<"$out"
+out=$("$VNFCTL" domain new vnf9 --template virtio --port vale1:vnf9 --dry-run 2>&1)
+rc=$?
+detail="exit $rc: $out"
+check embed.new_port_needs_ptnet eval '[ "$rc" = 1 ] && grep -q "the template has 0 ptnet vNICs" <<<"$out"'
+virsh -c "$EMBED" undefine "$NEW" >/dev/null 2>&1
 
 # ---- a libvirtd ---------------------------------------------------------------------------
 if [ "$(id -u)" != 0 ]; then
