@@ -106,7 +106,7 @@ $(O)/tests/netns/%: tests/netns/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
 
-$(O)/bench/%: bench/%.c bench/bench_tsc.h $(DP_LIB)
+$(O)/bench/%: bench/%.c bench/bench_tsc.h bench/bench_routes.h $(DP_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(DP_LIB) $(LDLIBS) -lck
 

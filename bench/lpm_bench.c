@@ -28,6 +28,7 @@
 #include <x86intrin.h>
 #include "common.h"
 #include "../tests/unit/xorshift.h"
+#include "bench_routes.h"
 #include "bench_tsc.h"
 #include "lpm.h"
 
@@ -59,28 +60,12 @@ static struct route routes[ROUTES];
 static uint32_t ips_uniform[IPS], ips_routed[IPS];
 static uint32_t out[IPS], out_ref[IPS];
 
-/* A BGP-table-like mix (about 60 % of a real table is /24). */
-static uint8_t random_depth(void)
-{
-	unsigned p = (unsigned)(rng() % 100);
-
-	if (p < 5)
-		return (uint8_t)(8 + rng() % 8); /* /8../15 */
-	if (p < 20)
-		return 16;
-	if (p < 40)
-		return (uint8_t)(17 + rng() % 7); /* /17../23 */
-	if (p < 85)
-		return 24;
-	return (uint8_t)(25 + rng() % 8); /* /25../32 */
-}
-
 static void make_routes(void)
 {
 	routes[0] = (struct route){ 0x00000000, 1, 1 };
 	routes[1] = (struct route){ 0x80000000, 1, 2 };
 	for (unsigned i = 2; i < ROUTES; i++) {
-		uint8_t d = random_depth();
+		uint8_t d = bench_route_depth(rng, 32);
 
 		routes[i] = (struct route){ (uint32_t)rng() & ~0u << (32 - d), d, i + 1 };
 	}

@@ -41,6 +41,7 @@
 #include <unistd.h>
 #include <x86intrin.h>
 #include "../tests/unit/xorshift.h"
+#include "bench_routes.h"
 #include "bench_tsc.h"
 #include "common.h"
 #include "config.h"
@@ -110,20 +111,6 @@ static void put_be32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)v;
 }
 
-/* lpm_bench's BGP-like mix, without the /25../32 part. */
-static uint8_t random_len(void)
-{
-	unsigned p = (unsigned)(rng() % 100);
-
-	if (p < 5)
-		return (uint8_t)(8 + rng() % 8); /* /8../15 */
-	if (p < 20)
-		return 16;
-	if (p < 40)
-		return (uint8_t)(17 + rng() % 7); /* /17../23 */
-	return 24;
-}
-
 /* The reference: a naive longest-prefix search over the route list.  Returns the gateway, -1
  * for the connected subnet, -2 for no route. */
 static int reference_gw(uint32_t ip)
@@ -179,7 +166,7 @@ static int build_all(struct table_info *ti, char *err, size_t errlen)
 
 	memset(ti, 0, sizeof(*ti));
 	for (unsigned i = 0; i < ROUTES;) {
-		uint8_t len = random_len();
+		uint8_t len = bench_route_depth(rng, 24);
 		uint32_t prefix = (DST_NET | ((uint32_t)rng() & ~mask_of(DST_LEN))) & mask_of(len);
 		bool dup = false;
 

@@ -82,6 +82,14 @@ char *vnfio_close(struct vnfio *io)
 	return json;
 }
 
+char *vnfio_stats(struct vnfio *io)
+{
+	struct stats_snapshot s;
+
+	dist_snapshot(io->d, &s);
+	return stats_to_json(&s, 0);
+}
+
 unsigned vnfio_queue_count(const struct vnfio *io)
 {
 	return io->n_queues;

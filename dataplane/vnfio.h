@@ -40,6 +40,10 @@ int vnfio_open(struct vnfio **out, const char *config_path, char *err, size_t er
  * the caller frees it), NULL if out of memory. */
 char *vnfio_close(struct vnfio *io);
 
+/* The statistics now, as JSON (vnfdp's format: rx, tx, consumed, generated, drops by reason,
+ * in_flight, per-thread counters, ARP); the caller frees it.  NULL if out of memory. */
+char *vnfio_stats(struct vnfio *io);
+
 /* Queues: as many as the configuration's workers. */
 unsigned vnfio_queue_count(const struct vnfio *io);
 struct vnfio_queue *vnfio_queue(struct vnfio *io, unsigned i);

@@ -664,6 +664,23 @@ static void vnic_record(struct rec *r, const struct domxml_vnic_spec *v)
 	child_add(r->self, n);
 }
 
+/* Sets the text of parent's child element name (made if missing), whatever it held. */
+static void text_set(xmlNodePtr parent, const char *name, const char *value)
+{
+	xmlNodePtr n = child_find(parent, name, NULL);
+
+	if (!n) {
+		n = xmlNewNode(NULL, BAD_CAST name);
+		child_add(parent, n);
+	}
+	while (n->children) {
+		xmlNodePtr c = n->children;
+		xmlUnlinkNode(c);
+		xmlFreeNode(c);
+	}
+	xmlNodeAddContent(n, BAD_CAST value);
+}
+
 /* Keeps a copy of the element attach is about to replace (none: had="no"), the first time. */
 static void record_element(struct rec *r, const char *what, xmlNodePtr node)
 {
@@ -703,19 +720,8 @@ static void restore_element(struct rec *r, const char *what, xmlNodePtr parent, 
 /* The emulator the netmap QEMU build is. */
 static void replace_emulator(struct rec *r, xmlNodePtr devices, const char *path)
 {
-	xmlNodePtr n = child_find(devices, "emulator", NULL);
-
-	record_element(r, "emulator", n);
-	if (!n) {
-		n = xmlNewNode(NULL, BAD_CAST "emulator");
-		child_add(devices, n);
-	}
-	while (n->children) {
-		xmlNodePtr c = n->children;
-		xmlUnlinkNode(c);
-		xmlFreeNode(c);
-	}
-	xmlNodeAddContent(n, BAD_CAST path);
+	record_element(r, "emulator", child_find(devices, "emulator", NULL));
+	text_set(devices, "emulator", path);
 }
 
 static void replace_machine(struct rec *r, xmlNodePtr os, const char *machine)
@@ -1054,22 +1060,6 @@ int domxml_detach(xmlDocPtr doc, const char *id, char *err, size_t errlen)
 }
 
 /* ---- new domain from a template ------------------------------------------------------- */
-
-static void text_set(xmlNodePtr parent, const char *name, const char *value)
-{
-	xmlNodePtr n = child_find(parent, name, NULL);
-
-	if (!n) {
-		n = xmlNewNode(NULL, BAD_CAST name);
-		child_add(parent, n);
-	}
-	while (n->children) {
-		xmlNodePtr c = n->children;
-		xmlUnlinkNode(c);
-		xmlFreeNode(c);
-	}
-	xmlNodeAddContent(n, BAD_CAST value);
-}
 
 static xmlNodePtr first_disk(xmlNodePtr devices)
 {

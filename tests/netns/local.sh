@@ -48,27 +48,7 @@ EOF
 		sed -n 's/.* \([0-9]*\) received.*/\1/p')
 	if [ "${n:-0}" = 5 ]; then ok "$name.ping"; else fail "$name.ping" "$(tail -3 "$t/ping.out")"; fi
 
-	ns_in_gen python3 - "$IP_DUT" >"$t/udp.out" 2>&1 <<'PY'
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.settimeout(2)
-got = 0
-for i in range(20):
-    msg = b"vnfdp-udp-echo-%d-" % i + bytes(range(i * 7 % 200))
-    s.sendto(msg, (sys.argv[1], 7))
-    try:
-        data, peer = s.recvfrom(2048)
-    except socket.timeout:
-        continue
-    got += data == msg and peer == (sys.argv[1], 7)
-s.sendto(b"nobody listens here", (sys.argv[1], 8))
-try:
-    s.recvfrom(2048)
-    print("answered on port 8")
-except socket.timeout:
-    pass
-print("echoed", got)
-PY
+	ns_in_gen python3 tests/netns/udp_echo_client.py "$IP_DUT" 7 --silent-port 8 >"$t/udp.out" 2>&1
 	if grep -q '^echoed 20$' "$t/udp.out" && ! grep -q 'answered on port 8' "$t/udp.out"; then
 		ok "$name.udp_echo"
 	else

@@ -52,25 +52,8 @@ EOF
 		sed -n 's/.* \([0-9]*\) received.*/\1/p')
 	if [ "${n:-0}" = 3 ]; then ok "$name.ping"; else fail "$name.ping" "$(tail -3 "$t/ping.out")"; fi
 
-	ns_in_gen python3 - "$IP_DUT" >"$t/udp.out" 2>&1 <<'PY'
-import socket, sys
-socks = []
-for i in range(8):  # several source ports: flows spread over the queues
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.settimeout(2)
-    socks.append(s)
-got = 0
-for i in range(20):
-    s = socks[i % 8]
-    msg = b"vnfio-%d-" % i + bytes(range(i * 11 % 250))
-    s.sendto(msg, (sys.argv[1], 7))
-    try:
-        data, peer = s.recvfrom(2048)
-    except socket.timeout:
-        continue
-    got += data == msg and peer == (sys.argv[1], 7)
-print("echoed", got)
-PY
+	# several source ports: flows spread over the queues
+	ns_in_gen python3 tests/netns/udp_echo_client.py "$IP_DUT" 7 --sockets 8 >"$t/udp.out" 2>&1
 	if grep -q '^echoed 20$' "$t/udp.out"; then
 		ok "$name.udp_echo"
 	else

@@ -2,6 +2,7 @@
  * generator makes reaches a queue once, released packets are consumed, allocated ones are
  * generated, and a packet to a neighbour that never answers is held and then counted at close.
  * Both distribution modes. */
+#include <json-c/json.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +34,19 @@ static void *drain(void *arg)
 			usleep(100);
 	}
 	return NULL;
+}
+
+/* A number from the statistics JSON: key, or key.sub; -1 if absent. */
+static long jget(const char *json, const char *key, const char *sub)
+{
+	json_object *root = json_tokener_parse(json), *v = NULL;
+	long r = -1;
+
+	if (root && json_object_object_get_ex(root, key, &v) &&
+	    (!sub || json_object_object_get_ex(v, sub, &v)))
+		r = (long)json_object_get_int64(v);
+	json_object_put(root);
+	return r;
 }
 
 static char *write_config(const char *mode, unsigned workers)
@@ -89,26 +103,36 @@ static void case_mode(const char *mode)
 		a[i] = (struct qarg){ vnfio_queue(io, (unsigned)i), 0, 0, &stop };
 		pthread_create(&t[i], NULL, drain, &a[i]);
 	}
-	for (int i = 0; i < 3000 && __atomic_load_n(&a[0].got, __ATOMIC_ACQUIRE) +
-						    __atomic_load_n(&a[1].got, __ATOMIC_ACQUIRE) <
-					    PACKETS;
-	     i++)
+	/* until the port has delivered everything and only the held packet is in flight (sw
+	 * mode may drop what a slow queue thread leaves in its ring: counted, not lost) */
+	for (int i = 0; i < 3000; i++) {
+		json = vnfio_stats(io);
+		CHECK(json != NULL);
+		long rx = jget(json, "rx", NULL), in_flight = jget(json, "in_flight", NULL);
+		free(json);
+		if (rx == PACKETS && in_flight == 1)
+			break;
 		usleep(2000);
+	}
 	__atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
 	for (int i = 0; i < 2; i++) {
 		pthread_join(t[i], NULL);
 		total += a[i].got;
 		CHECK(a[i].got == a[i].v4);
 	}
-	CHECK_EQ_U(total, PACKETS);
 	json = vnfio_close(io);
 	CHECK(json != NULL);
 	if (json) {
+		long ring_full = jget(json, "drops", "worker_ring_full");
 		CHECK(strstr(json, "\"conserved\":true") != NULL);
-		CHECK(strstr(json, "\"generated\":1,") != NULL);
-		CHECK(strstr(json, "\"consumed\":20000,") != NULL);
-		CHECK(strstr(json, "\"arp_unresolved\":1") != NULL);
-		CHECK(strstr(json, "\"requests_sent\":") != NULL);
+		CHECK_EQ_U(jget(json, "generated", NULL), 1);
+		CHECK_EQ_U(jget(json, "rx", NULL), PACKETS);
+		/* every packet reached a queue once, or was dropped before it, by name */
+		CHECK_EQ_U(total + (unsigned long)ring_full, PACKETS);
+		CHECK_EQ_U(jget(json, "consumed", NULL), total);
+		CHECK(total > PACKETS / 2);
+		CHECK_EQ_U(jget(json, "drops", "arp_unresolved"), 1);
+		CHECK(jget(json, "arp", "requests_sent") >= 1);
 	}
 	free(json);
 }
