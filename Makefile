@@ -91,7 +91,9 @@ $(O)/vnfctl-obj/%.o: vnfctl/%.c $(wildcard vnfctl/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(VNFCTL_CFLAGS) -c -o $@ $<
 
-$(VNFCTL): $(VNFCTL_OBJ)
+# vnfctl rss is the dataplane's own rss command and hash, linked in, not copied.
+VNFCTL_SHARED := $(O)/dataplane/rss.o $(O)/dataplane/cli_rss.o
+$(VNFCTL): $(VNFCTL_OBJ) $(VNFCTL_SHARED)
 	$(CC) $(LDFLAGS) -o $@ $^ $(VNFCTL_LIBS) $(LDLIBS)
 
 $(O)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(DP_LIB)

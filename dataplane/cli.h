@@ -3,6 +3,8 @@
 #ifndef VNF_CLI_H
 #define VNF_CLI_H
 
+/* `PROG --help` etc.: vnfdp rss and vnfctl rss are this one command. */
+int cli_rss_main(const char *prog, int argc, char **argv);
 int cli_rss(int argc, char **argv);
 int cli_run(int argc, char **argv);
 int cli_check(int argc, char **argv);

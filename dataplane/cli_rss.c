@@ -26,13 +26,18 @@ struct cli_rss_opts {
 	uint8_t addrs[32]; /* src then dst, 4 or 16 bytes each */
 	uint8_t ports[4];  /* src then dst, network order */
 	int have_ports;
+	int find_ports; /* --find-ports: addrs are dst then src, ports[2..3] the dst port */
+	unsigned count; /* --count: ports per queue */
 };
+
+/* "vnfdp rss" or "vnfctl rss": both tools run this same command. */
+static const char *cli_rss_prog = "vnfdp rss";
 
 static void cli_rss_err(const char *what, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "vnfdp rss: %s: ", what);
+	fprintf(stderr, "%s: %s: ", cli_rss_prog, what);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -42,8 +47,10 @@ static void cli_rss_err(const char *what, const char *fmt, ...)
 static void cli_rss_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: vnfdp rss [--key HEX | --profile NAME] [--queues N] [--reta-size N]\n"
+		"usage: %s [--key HEX | --profile NAME] [--queues N] [--reta-size N]\n"
 		"                 SRC_IP DST_IP [SRC_PORT DST_PORT]\n"
+		"       %s --find-ports --queues N [--count K] [--key HEX | --profile NAME]\n"
+		"                 DST_IP DST_PORT SRC_IP\n"
 		"\n"
 		"Prints \"hash 0x<hash> queue <q>\": the Toeplitz RSS hash of the flow and\n"
 		"the queue a NIC with the same key and the RETA of `ethtool -X IFACE equal N`\n"
@@ -56,10 +63,16 @@ static void cli_rss_usage(FILE *f)
 		"  -q, --queues N       queues in the RETA, 1..reta size (default: 1)\n"
 		"  -r, --reta-size N    RETA entries, a power of two up to %d\n"
 		"                       (default: the profile's, 128 with --key)\n"
+		"  -f, --find-ports     for a client at SRC_IP talking to DST_IP:DST_PORT: the\n"
+		"                       source ports whose replies (DST_IP:DST_PORT -> "
+		"SRC_IP:PORT)\n"
+		"                       arrive on each queue, one line per queue:\n"
+		"                       \"queue Q: PORT PORT ...\" (ports 1024..65535)\n"
+		"  -c, --count K        ports per queue with --find-ports, 1..1024 (default: 8)\n"
 		"  -h, --help           this text\n"
 		"\n"
 		"Profiles:\n",
-		RSS_RETA_MAX);
+		cli_rss_prog, cli_rss_prog, RSS_RETA_MAX);
 	for (size_t i = 0; i < rss_profiles_count; i++)
 		fprintf(f, "  %-8s %s\n", rss_profiles[i].name, rss_profiles[i].summary);
 }
@@ -101,6 +114,59 @@ static const char *unknown_arg(int argc, char **argv)
 	return argv[optind];
 }
 
+static int parse_addr(const char *what, const char *s, uint8_t out[16], int *af)
+{
+	if (inet_pton(AF_INET, s, out) == 1)
+		*af = AF_INET;
+	else if (inet_pton(AF_INET6, s, out) == 1)
+		*af = AF_INET6;
+	else {
+		cli_rss_err(what, "\"%s\": not an IPv4 or IPv6 address", s);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* --find-ports DST_IP DST_PORT SRC_IP: addrs become the replies' source (DST_IP) and
+ * destination (SRC_IP), ports[0..1] the replies' source port (DST_PORT). */
+static int cli_rss_parse_find(int argc, char **argv, struct cli_rss_opts *o, int pos,
+			      int have_queues)
+{
+	uint8_t a6[2][16];
+	unsigned long v;
+	int af[2];
+
+	if (!have_queues || o->queues < 2) {
+		cli_rss_err("--find-ports", "needs --queues N with N >= 2");
+		return -EINVAL;
+	}
+	if (pos != 3) {
+		cli_rss_err("arguments", "expected DST_IP DST_PORT SRC_IP, got %d", pos);
+		return -EINVAL;
+	}
+	if (parse_addr("destination address", argv[optind], a6[0], &af[0]) ||
+	    parse_addr("source address", argv[optind + 2], a6[1], &af[1]))
+		return -EINVAL;
+	if (af[0] != af[1]) {
+		cli_rss_err("addresses", "\"%s\" and \"%s\": one is IPv4, the other IPv6",
+			    argv[optind], argv[optind + 2]);
+		return -EINVAL;
+	}
+	if (parse_uint(argv[optind + 1], 0, 65535, &v) != 0) {
+		cli_rss_err("destination port", "\"%s\": not a number in 0..65535",
+			    argv[optind + 1]);
+		return -EINVAL;
+	}
+	o->af = af[0];
+	size_t n = o->af == AF_INET ? 4 : 16;
+	memcpy(o->addrs, a6[0], n);
+	memcpy(o->addrs + n, a6[1], n);
+	o->ports[0] = (uint8_t)(v >> 8);
+	o->ports[1] = (uint8_t)v;
+	o->have_ports = 1;
+	return 0;
+}
+
 static int cli_rss_parse(int argc, char **argv, struct cli_rss_opts *o, int *help)
 {
 	static const struct option longopts[] = {
@@ -108,10 +174,13 @@ static int cli_rss_parse(int argc, char **argv, struct cli_rss_opts *o, int *hel
 		{ "profile", required_argument, NULL, 'p' },
 		{ "queues", required_argument, NULL, 'q' },
 		{ "reta-size", required_argument, NULL, 'r' },
+		{ "find-ports", no_argument, NULL, 'f' },
+		{ "count", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *key_hex = NULL, *profile_name = NULL, *queues = NULL, *reta_size = NULL;
+	const char *key_hex = NULL, *profile_name = NULL, *queues = NULL, *reta_size = NULL,
+		   *count = NULL;
 	const struct rss_profile *profile;
 	unsigned long v;
 	uint8_t a6[2][16];
@@ -120,8 +189,14 @@ static int cli_rss_parse(int argc, char **argv, struct cli_rss_opts *o, int *hel
 	/* optind = 0 makes glibc start over, so the command can run more than once per process. */
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":k:p:q:r:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":k:p:q:r:fc:h", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'f':
+			o->find_ports = 1;
+			break;
+		case 'c':
+			count = optarg;
+			break;
 		case 'k':
 			key_hex = optarg;
 			break;
@@ -145,8 +220,8 @@ static int cli_rss_parse(int argc, char **argv, struct cli_rss_opts *o, int *hel
 				cli_rss_err("argument", "\"%s\": not an option; ports are 0..65535",
 					    unknown_arg(argc, argv));
 			else
-				cli_rss_err("option", "\"%s\" is unknown (see vnfdp rss --help)",
-					    unknown_arg(argc, argv));
+				cli_rss_err("option", "\"%s\" is unknown (see %s --help)",
+					    unknown_arg(argc, argv), cli_rss_prog);
 			return -EINVAL;
 		}
 	}
@@ -204,7 +279,19 @@ static int cli_rss_parse(int argc, char **argv, struct cli_rss_opts *o, int *hel
 		o->queues = (uint16_t)v;
 	}
 
+	o->count = 8;
+	if (count && (!o->find_ports || parse_uint(count, 1, 1024, &v) != 0)) {
+		cli_rss_err("count",
+			    o->find_ports ? "\"%s\": not a number in 1..1024"
+					  : "\"%s\": --count goes with --find-ports",
+			    count);
+		return -EINVAL;
+	}
+	if (count)
+		o->count = (unsigned)v;
 	pos = argc - optind;
+	if (o->find_ports)
+		return cli_rss_parse_find(argc, argv, o, pos, queues != NULL);
 	if (pos != 2 && pos != 4) {
 		cli_rss_err("arguments", "expected SRC_IP DST_IP [SRC_PORT DST_PORT], got %d", pos);
 		return -EINVAL;
@@ -250,6 +337,52 @@ static int cli_rss_parse(int argc, char **argv, struct cli_rss_opts *o, int *hel
 	return 0;
 }
 
+/* The first o->count client ports per queue, from 1024 up, whose replies land on it. */
+static int cli_rss_find(const struct rss *r, const struct cli_rss_opts *o)
+{
+	uint16_t *found = calloc((size_t)o->queues * o->count, sizeof(*found));
+	unsigned *n = calloc(o->queues, sizeof(*n)), full = 0, empty = 0;
+	uint8_t ports[4] = { o->ports[0], o->ports[1], 0, 0 };
+	int ret = CLI_FAIL;
+
+	if (!found || !n) {
+		cli_rss_err("tables", "%s", strerror(ENOMEM));
+		goto out;
+	}
+	for (uint32_t p = 1024; p <= 65535 && full < o->queues; p++) {
+		uint32_t h, q;
+		ports[2] = (uint8_t)(p >> 8);
+		ports[3] = (uint8_t)p;
+		h = o->af == AF_INET ? rss_hash_ipv4(r, o->addrs, ports)
+				     : rss_hash_ipv6(r, o->addrs, ports);
+		q = rss_queue_of(r, h);
+		if (n[q] < o->count) {
+			found[q * o->count + n[q]++] = (uint16_t)p;
+			full += n[q] == o->count;
+		}
+	}
+	for (unsigned q = 0; q < o->queues; q++) {
+		printf("queue %u:", q);
+		for (unsigned i = 0; i < n[q]; i++)
+			printf(" %u", found[q * o->count + i]);
+		printf("\n");
+		empty += n[q] == 0;
+	}
+	if (fflush(stdout) != 0 || ferror(stdout))
+		cli_rss_err("stdout", "%s", strerror(errno));
+	else if (empty)
+		cli_rss_err("--find-ports",
+			    "no port in 1024..65535 reaches %u of the %u queues with this key and "
+			    "RETA",
+			    empty, o->queues);
+	else
+		ret = CLI_OK;
+out:
+	free(found);
+	free(n);
+	return ret;
+}
+
 static int cli_rss_run(const struct cli_rss_opts *o)
 {
 	const uint8_t *ports = o->have_ports ? o->ports : NULL;
@@ -270,6 +403,10 @@ static int cli_rss_run(const struct cli_rss_opts *o)
 		cli_rss_err("key and RETA", "%s", strerror(-err));
 		goto free_rss;
 	}
+	if (o->find_ports) {
+		ret = cli_rss_find(r, o);
+		goto free_rss;
+	}
 	if (o->af == AF_INET)
 		hash = rss_hash_ipv4(r, o->addrs, ports);
 	else
@@ -286,11 +423,12 @@ out:
 	return ret;
 }
 
-int cli_rss(int argc, char **argv)
+int cli_rss_main(const char *prog, int argc, char **argv)
 {
 	struct cli_rss_opts o = { 0 };
 	int help = 0;
 
+	cli_rss_prog = prog;
 	if (cli_rss_parse(argc, argv, &o, &help) != 0)
 		return CLI_USAGE;
 	if (help) {
@@ -298,4 +436,9 @@ int cli_rss(int argc, char **argv)
 		return CLI_OK;
 	}
 	return cli_rss_run(&o);
+}
+
+int cli_rss(int argc, char **argv)
+{
+	return cli_rss_main("vnfdp rss", argc, argv);
 }

@@ -40,5 +40,6 @@ int cmd_domain_show(const struct vnfctl_ctx *ctx, int argc, char **argv);
 int cmd_domain_rewrite(const struct vnfctl_ctx *ctx, int argc, char **argv);
 int cmd_domain_restore(const struct vnfctl_ctx *ctx, int argc, char **argv);
 int cmd_domain_new(const struct vnfctl_ctx *ctx, int argc, char **argv);
+int cmd_rss(const struct vnfctl_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "../dataplane/cli.h"
 
 #define VNFCTL_VERSION "0.1"
 
@@ -66,8 +67,21 @@ const struct vnfctl_cmd vnfctl_cmds[] = {
 	  "  --dry-run      print the XML instead of defining it\n\n"
 	  "The new domain gets its own UUID from libvirt and new MACs for vnfctl's vNICs\n"
 	  "(derived from NAME), so `vnfctl domain detach` works on it as on any other." },
+	{ "rss", "", cmd_rss,
+	  "[--key HEX | --profile NAME] [--queues N] [--reta-size N] SRC_IP DST_IP [SPORT DPORT]\n"
+	  "       vnfctl rss --find-ports --queues N [--count K] DST_IP DST_PORT SRC_IP",
+	  "which queue a flow lands on, and source ports that land on each queue",
+	  "The same command as `vnfdp rss` (one implementation, dataplane/cli_rss.c): see\n"
+	  "`vnfctl rss --help` for its options." },
 	{ NULL, NULL, NULL, NULL, NULL, NULL },
 };
+
+/* vnfctl rss is vnfdp rss: the same code, named after the tool that runs it. */
+int cmd_rss(const struct vnfctl_ctx *ctx, int argc, char **argv)
+{
+	(void)ctx;
+	return cli_rss_main("vnfctl rss", argc, argv);
+}
 
 static void main_usage(FILE *f)
 {
@@ -81,7 +95,7 @@ static void main_usage(FILE *f)
 			fprintf(f, "%s%s:\n", group ? "\n" : "", c->group);
 			group = c->group;
 		}
-		fprintf(f, "  %-16s %s\n", c->verb, c->summary);
+		fprintf(f, "  %-16s %s\n", c->verb[0] ? c->verb : c->group, c->summary);
 	}
 	fprintf(f,
 		"\nOptions:\n"
@@ -178,6 +192,9 @@ int main(int argc, char **argv)
 			argv[i]);
 		return EXIT_USAGE;
 	}
+	c = cli_find(argv[i], "");
+	if (c) /* a group that is itself the command: it parses its own --help */
+		return c->run(&ctx, argc - i, argv + i);
 	if (i + 1 >= argc || !strcmp(argv[i + 1], "--help") || !strcmp(argv[i + 1], "-h")) {
 		int asked = i + 1 < argc;
 		group_usage(asked ? stdout : stderr, argv[i]);

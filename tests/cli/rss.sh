@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
-# vnfdp rss: Microsoft's verification vectors through the CLI, queues, and usage errors.
+# vnfdp rss and vnfctl rss (one implementation, run through both tools): Microsoft's verification
+# vectors, queues, --find-ports fed back through the tool, usage errors.
 # Env: O (build dir, binary at $O/vnfdp).  Prints "ok   name" / "FAIL name" per check.
 set -u
 cd "$(dirname "$0")/../.."
 O=${O:-build}
 VNFDP=$O/vnfdp
+# vnfdp rss and vnfctl rss are one implementation: every check runs against both
+TOOL=${RSS_TOOL:-vnfdp}
+SUFFIX=
+[ "$TOOL" = vnfdp ] || SUFFIX=.$TOOL
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-if [ ! -x "$VNFDP" ]; then
-	echo "FAIL rss.binary ($VNFDP not built)"
+if [ ! -x "$O/$TOOL" ]; then
+	echo "FAIL rss$SUFFIX.binary ($O/$TOOL not built)"
 	exit 0
 fi
 
@@ -25,18 +30,20 @@ matches() { # REGEX TEXT; an empty REGEX matches only empty TEXT
 expect() {
 	local name=$1 want_rc=$2 want_out=$3 want_err=$4 rc out err
 	shift 5
-	"$VNFDP" rss "$@" >"$tmp/out" 2>"$tmp/err"
+	want_err=${want_err//vnfdp rss/$TOOL rss}
+	want_out=${want_out//vnfdp rss/$TOOL rss}
+	"$O/$TOOL" rss "$@" >"$tmp/out" 2>"$tmp/err"
 	rc=$?
 	out=$(cat "$tmp/out")
 	err=$(cat "$tmp/err")
 	if [ "$rc" -ne "$want_rc" ]; then
-		echo "FAIL rss.$name: exit $rc, want $want_rc; stderr: $err"
+		echo "FAIL rss$SUFFIX.$name: exit $rc, want $want_rc; stderr: $err"
 	elif ! matches "$want_out" "$out"; then
-		echo "FAIL rss.$name: stdout \"$out\" does not match \"$want_out\""
+		echo "FAIL rss$SUFFIX.$name: stdout \"$out\" does not match \"$want_out\""
 	elif ! matches "$want_err" "$err"; then
-		echo "FAIL rss.$name: stderr \"$err\" does not match \"$want_err\""
+		echo "FAIL rss$SUFFIX.$name: stderr \"$err\" does not match \"$want_err\""
 	else
-		echo "ok   rss.$name"
+		echo "ok   rss$SUFFIX.$name"
 	fi
 }
 
@@ -104,3 +111,32 @@ expect queues_over_reta 2 "" '^vnfdp rss: queues: 200: ' -- -q 200 1.1.1.1 2.2.2
 expect bad_reta 2 "" '^vnfdp rss: reta size: "100": ' -- -r 100 1.1.1.1 2.2.2.2
 expect unknown_option 2 "" '^vnfdp rss: option: "--frob" ' -- --frob 1.1.1.1 2.2.2.2
 expect missing_value 2 "" '^vnfdp rss: option: "--queues" needs a value' -- 1.1.1.1 2.2.2.2 --queues
+
+# --find-ports: every port listed for queue Q, fed back as the reply's flow, lands on Q
+find_case() { # NAME PROFILE QUEUES
+	local name=$1 prof=$2 nq=$3 q ports p got bad=
+	if ! "$O/$TOOL" rss --find-ports --queues "$nq" --count 4 -p "$prof" 10.0.0.1 80 10.0.0.2 \
+		>"$tmp/find" 2>"$tmp/err"; then
+		echo "FAIL rss$SUFFIX.$name: $(cat "$tmp/err")"
+		return
+	fi
+	[ "$(wc -l <"$tmp/find")" = "$nq" ] || bad="$(wc -l <"$tmp/find") lines for $nq queues"
+	while read -r _ q ports; do
+		q=${q%:}
+		set -- $ports
+		[ $# = 4 ] || bad="queue $q: $# ports"
+		for p in $ports; do
+			got=$("$O/$TOOL" rss -p "$prof" --queues "$nq" 10.0.0.1 10.0.0.2 80 "$p" | awk '{print $4}')
+			[ "$got" = "$q" ] || bad="port $p listed for queue $q lands on $got"
+		done
+	done <"$tmp/find"
+	if [ -z "$bad" ]; then echo "ok   rss$SUFFIX.$name"; else echo "FAIL rss$SUFFIX.$name: $bad"; fi
+}
+find_case find_ports_default default 4
+find_case find_ports_ms ms 3
+expect find_ports_needs_queues 2 "" '^vnfdp rss: --find-ports: needs --queues N with N >= 2$' -- --find-ports 10.0.0.1 80 10.0.0.2
+expect find_ports_operands 2 "" '^vnfdp rss: arguments: expected DST_IP DST_PORT SRC_IP, got 2$' -- --find-ports -q 2 10.0.0.1 80
+expect count_alone 2 "" '^vnfdp rss: count: "3": --count goes with --find-ports$' -- --count 3 1.1.1.1 2.2.2.2
+
+[ "$TOOL" = vnfdp ] && RSS_TOOL=vnfctl bash "$0"
+exit 0
