@@ -537,6 +537,11 @@ void arp_input(struct arp *a, const uint8_t *frame, uint32_t len, const struct p
 	cnt_inc(a, c);
 }
 
+uint32_t arp_generation(const struct arp *a)
+{
+	return arp_table_gen(&a->t);
+}
+
 enum arp_lookup_result arp_lookup(const struct arp *a, const uint8_t ip[4], uint8_t mac[6])
 {
 	unsigned int flags = arp_table_lookup(&a->t, load_be32(ip), mac);

@@ -139,6 +139,10 @@ enum arp_lookup_result {
 	ARP_LOOKUP_STALE, /* mac usable; tell the writer (arp_resolve) so it re-validates */
 };
 
+/* Any thread: changes whenever an entry's MAC or state changes or an entry goes (not when
+ * one is added).  A HIT copied while it had one value stays right while it has it. */
+uint32_t arp_generation(const struct arp *a);
+
 /* Any thread, lock-free, concurrently with the writer.  Fills mac unless MISS. */
 enum arp_lookup_result arp_lookup(const struct arp *a, const uint8_t ip[4], uint8_t mac[6]);
 

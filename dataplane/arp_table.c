@@ -196,11 +196,13 @@ void arp_table_update(struct arp_table *t, uint32_t id, const uint8_t mac[6], un
 	t->cur[id] ^= 1;
 	rec_write(t, id, t->cur[id], ip, mac_pack(mac, flags));
 	slot_publish(t, id, ip);
+	__atomic_store_n(&t->gen, t->gen + 1, __ATOMIC_RELEASE);
 }
 
 void arp_table_remove(struct arp_table *t, uint32_t id)
 {
 	__atomic_store_n(&t->slot[t->slot_of[id]], (uint64_t)SLOT_TOMB, __ATOMIC_RELEASE);
+	__atomic_store_n(&t->gen, t->gen + 1, __ATOMIC_RELEASE);
 }
 
 uint32_t arp_table_window(const struct arp_table *t, uint32_t ip, uint32_t *ids)

@@ -33,7 +33,10 @@ struct arp_rec {
 };
 
 struct arp_table {
-	uint64_t *slot;	     /* writer stores, readers load (acquire) */
+	uint64_t *slot; /* writer stores, readers load (acquire) */
+	/* writer: +1 after every change of a published MAC or flags, or a removal; readers: load
+	 * (acquire), so a copy taken while it had one value is still right while it has it */
+	uint32_t gen;
 	struct arp_rec *rec; /* 2 per id; writer stores, readers load */
 	/* Writer only: */
 	uint32_t *slot_of; /* id -> slot index */
@@ -50,6 +53,12 @@ void arp_table_fini(struct arp_table *t);
 
 /* Any thread.  Returns the ARP_REC_* flags (0: not found or not usable) and fills mac. */
 unsigned int arp_table_lookup(const struct arp_table *t, uint32_t ip, uint8_t mac[6]);
+
+/* Any thread: the generation (see gen). */
+static inline uint32_t arp_table_gen(const struct arp_table *t)
+{
+	return __atomic_load_n(&t->gen, __ATOMIC_ACQUIRE);
+}
 
 /* Writer only.  Returns the id holding ip, or -1. */
 int64_t arp_table_find(const struct arp_table *t, uint32_t ip);

@@ -34,6 +34,8 @@
 #define DIST_ARP_HOLD_MAX 256
 /* sw with an external app: buffers per worker for the packets it makes itself. */
 #define DIST_EXT_POOL 1024
+/* Next-hop MACs each worker keeps (direct-mapped, a power of two). */
+#define DIST_NH_CACHE 64
 
 struct dist_worker {
 	struct dp_counters ctr; /* writer: this worker */
@@ -57,6 +59,13 @@ struct dist_worker {
 				   buffers it sends its own packets from */
 	struct io_queue *q;	/* rtc: this worker's queue pair */
 	struct flowtrack flows; /* stats.flows: packets per flow hash; max 0 = off */
+	/* Next hops this worker resolved lately, valid while ARP's generation is unchanged: a
+	 * router's few gateways then cost a compare, not a table lookup, per packet. */
+	struct nh_cache {
+		uint32_t ip;  /* host order; 0 = empty */
+		uint32_t gen; /* arp_generation when copied */
+		uint8_t mac[6];
+	} nhc[DIST_NH_CACHE];
 	/* ARP (with addrs): in rtc mode worker 0 is the table's one writer, and the other
 	 * workers hand it ARP frames and packets whose next hop they cannot resolve through
 	 * arp_in. */
@@ -251,19 +260,30 @@ static uint16_t worker_nexthops(struct dist_worker *w, struct pkt **pkts, uint16
 {
 	struct dist *d = w->d;
 	uint16_t kept = 0, unresolved = 0;
+	uint32_t gen = d->arp ? arp_generation(d->arp) : 0;
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct pkt *p = pkts[i];
-		uint8_t mac[6];
 
 		if (p->verdict == PKT_VERDICT_NEXTHOP) {
-			if (unlikely(!d->arp)) {
+			uint32_t ip = load_be32(p->nexthop);
+			struct nh_cache *c =
+				&w->nhc[(ip * 2654435761u) >> 26 & (DIST_NH_CACHE - 1)];
+
+			if (likely(c->ip == ip && c->gen == gen && ip)) {
+				arpw_set_macs(p, c->mac, d->arpw.mac);
+			} else if (unlikely(!d->arp)) {
 				p->verdict = PKT_VERDICT_DROP;
 				unresolved++;
-			} else if (arp_lookup(d->arp, p->nexthop, mac) == ARP_LOOKUP_HIT) {
-				arpw_set_macs(p, mac, d->arpw.mac);
-			} else if (worker_to_writer(w, p)) {
-				continue;
+			} else if (arp_lookup(d->arp, p->nexthop, c->mac) == ARP_LOOKUP_HIT) {
+				/* gen was read before the lookup: a change since shows as a miss */
+				c->ip = ip;
+				c->gen = gen;
+				arpw_set_macs(p, c->mac, d->arpw.mac);
+			} else {
+				c->ip = 0; /* its mac was just overwritten */
+				if (worker_to_writer(w, p))
+					continue;
 			}
 		}
 		pkts[kept++] = p;

@@ -799,6 +799,56 @@ static void t_rtc_router_resolves_next_hops(void)
 	router_case(DP_MODE_NIC, 1);
 }
 
+/* A next hop whose MAC changes (a reply from a new NIC): the packets after the change go to
+ * the new MAC, though the worker had the old one cached.  Run to completion only: there worker
+ * 0 is the ARP writer and takes the reply before the next packet; in sw mode the TX side
+ * takes it whenever it drains, so the next packet may still go to the old MAC. */
+static void mac_change_case(enum dp_mode mode)
+{
+	uint8_t f[5][64];
+	const uint8_t *frames[5] = { f[0], f[1], f[2], f[3], f[4] };
+	uint16_t lens[5] = { 60, 60, 60, 60, 60 };
+	struct dp_config c;
+	struct stats_snapshot s;
+	struct dist *d;
+	struct io_mem_tx_hook hook = { capture_routed, NULL };
+	char err[256];
+
+	routed_udp(f[0], "\x0a\x02\0\x05", 64);
+	arp_reply(f[1], "\x0a\x01\0\xfe", "\x02\0\0\0\0\xfe");
+	routed_udp(f[2], "\x0a\x02\0\x06", 64);
+	arp_reply(f[3], "\x0a\x01\0\xfe", "\x02\0\0\0\0\xef");
+	routed_udp(f[4], "\x0a\x02\0\x07", 64);
+	rt_n_tx = 0;
+	mem_config(&c, mode, 1, 5);
+	c.rx_burst = c.tx_burst = 1;
+	strcpy(c.app.name, "router");
+	c.n_addrs = 1;
+	memcpy(c.addrs[0].ip, "\x0a\x01\0\x01", 4);
+	c.addrs[0].prefix_len = 24;
+	memcpy(c.app.routes[0].dst, "\x0a\x02\0\0", 4);
+	c.app.routes[0].prefix_len = 16;
+	memcpy(c.app.routes[0].via, "\x0a\x01\0\xfe", 4);
+	c.app.n_routes = 1;
+	CHECK(dist_create(&d, &c, NULL, err, sizeof(err)) == 0);
+	CHECK(io_mem_load_frames(dist_port(d), frames, lens, 5) == 0);
+	io_mem_set_tx_hook(dist_port(d), &hook);
+	CHECK(dist_start(d, err, sizeof(err)) == 0);
+	CHECK(run_to_completion(d, 5, &s) == 0);
+	CHECK_EQ_U(s.tx, 3);
+	CHECK_EQ_U(rt_n_tx, 4); /* the request, then the three packets */
+	CHECK(memcmp(rt_tx[1], "\x02\0\0\0\0\xfe", 6) == 0);
+	CHECK(memcmp(rt_tx[2], "\x02\0\0\0\0\xfe", 6) == 0);
+	CHECK(memcmp(rt_tx[3], "\x02\0\0\0\0\xef", 6) == 0);
+	CHECK(memcmp(rt_tx[3] + 30, "\x0a\x02\0\x07", 4) == 0);
+	dist_destroy(d);
+}
+
+static void t_rtc_router_next_hop_mac_change(void)
+{
+	mac_change_case(DP_MODE_NIC);
+}
+
 /* A next hop that never answers: its packets wait, the writer retries, and at shutdown they
  * are dropped as arp_unresolved, so nothing is lost unaccounted. */
 static void unresolved_case(enum dp_mode mode, uint16_t workers)
@@ -924,6 +974,7 @@ CHECK_MAIN("dist", TEST(t_sw_conservation_echo), TEST(t_sw_conservation_two_io_c
 	   TEST(t_sw_arp_answered), TEST(t_rtc_arp_answered), TEST(t_sw_local_icmp_and_udp_echo),
 	   TEST(t_rtc_local_icmp_and_udp_echo), TEST(t_create_rejects_unknown_app),
 	   TEST(t_sw_router_resolves_next_hops), TEST(t_sw2_router_resolves_next_hops),
-	   TEST(t_rtc_router_resolves_next_hops), TEST(t_sw_router_unresolved_dropped_at_stop),
+	   TEST(t_rtc_router_resolves_next_hops), TEST(t_rtc_router_next_hop_mac_change),
+	   TEST(t_sw_router_unresolved_dropped_at_stop),
 	   TEST(t_rtc_router_unresolved_dropped_at_stop), TEST(t_create_app_init_failure_cleans_up),
 	   TEST(t_flowtrack_full_counts_untracked))
