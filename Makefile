@@ -32,7 +32,7 @@ DEB_BUILD := build-essential pkg-config libck-dev libjson-c-dev libxdp-dev libbp
              libvirt-dev
 DEB_TEST  := clang libclang-rt-14-dev python3 iproute2 ethtool netsniff-ng iputils-ping iputils-arping \
              libxml2-utils libvirt-clients libvirt-daemon-system libvirt-daemon-driver-qemu \
-             qemu-system-x86 diffutils
+             qemu-system-x86 diffutils dpkg-dev
 DEB_BENCH := dpdk-dev valgrind
 DEBS      := $(DEB_BUILD) $(DEB_TEST)
 

@@ -849,9 +849,7 @@ int domxml_attach(xmlDocPtr doc, const struct domxml_attach_opts *o, char *err, 
 		return n;
 	if (n >= DOMXML_VNICS_MAX)
 		return fail(err, errlen, -EINVAL, "the domain already has %d vNICs from vnfctl", n);
-	devices = child_find(r.root, "devices", NULL);
-	if (!devices)
-		return fail(err, errlen, -EINVAL, "the domain has no <devices> element");
+	devices = child_find(r.root, "devices", NULL); /* NULL: made below, recorded */
 	os = child_find(r.root, "os", NULL);
 	if (o->machine && !os)
 		return fail(err, errlen, -EINVAL, "--machine: the domain has no <os> element");
@@ -890,6 +888,11 @@ int domxml_attach(xmlDocPtr doc, const struct domxml_attach_opts *o, char *err, 
 		return ret;
 
 	rec_ensure(&r);
+	if (!devices) {
+		devices = xmlNewNode(NULL, BAD_CAST "devices");
+		child_add(r.root, devices);
+		rec_add_added(&r, "devices");
+	}
 	if (v.kind == DOMXML_VNIC_PTNET)
 		ptnet_add(&r, &v);
 	else
@@ -911,6 +914,10 @@ int domxml_attach(xmlDocPtr doc, const struct domxml_attach_opts *o, char *err, 
 replacements:
 	if (!o->emulator && !o->machine && !o->cpu_model)
 		return 0;
+	if (!devices && o->emulator)
+		return fail(err, errlen, -EINVAL,
+			    "--emulator: the domain's <devices> is gone although vnfctl's vNICs "
+			    "are recorded");
 	rec_ensure(&r);
 	if (o->emulator)
 		replace_emulator(&r, devices, o->emulator);
@@ -996,6 +1003,13 @@ static void infra_remove(struct rec *r, xmlNodePtr devices)
 	 * controller written out, and libvirt adds one for it again by itself */
 	if (rec_has_added(r, "virtio-serial") && (ch = virtio_serial_controller(devices)))
 		node_drop(ch);
+	if (rec_has_added(r, "devices") && devices) {
+		int only_ws = 1;
+		for (xmlNodePtr c = devices->children; c; c = c->next)
+			only_ws &= is_blank(c);
+		if (only_ws)
+			node_drop(devices);
+	}
 	if (rec_has_added(r, "commandline") && cmd) {
 		int only_ws = 1;
 		for (xmlNodePtr c = cmd->children; c; c = c->next)
