@@ -470,6 +470,47 @@ static void test_hook(void)
 		fprintf(stderr, "vnfctl: test hook failed: %s\n", cmd);
 }
 
+/* A diff of two definitions with their secrets left out (both hold them). */
+static int diff_public(const char *name, const char *a, const char *b)
+{
+	char err[VNFCTL_ERR_LEN], *pa = NULL, *pb = NULL;
+	xmlDocPtr da = domxml_parse(a, strlen(a), err, sizeof(err));
+	xmlDocPtr db = da ? domxml_parse(b, strlen(b), err, sizeof(err)) : NULL;
+	int rc;
+
+	if (!db)
+		rc = cli_fail("%s: %s", name, err);
+	else if (!(pa = domxml_dump_public(da)) || !(pb = domxml_dump_public(db)))
+		rc = cli_fail("%s: out of memory", name);
+	else
+		rc = print_diff(name, pa, pb) ? cli_fail("%s: cannot run diff", name) : EXIT_OK;
+	xmlFree(pa);
+	xmlFree(pb);
+	xmlFreeDoc(da);
+	xmlFreeDoc(db);
+	return rc;
+}
+
+/* --dry-run: the same edit on the definition without its secrets (graphics passwords and
+ * the like must not reach a terminal or a log through the diff's context lines). */
+static int dry_run_diff(struct virt *vt, const char *name, const struct domain_edit_opts *o)
+{
+	char err[VNFCTL_ERR_LEN], uuid[37], *pub = NULL, *before = NULL, *after = NULL;
+	int rc;
+
+	if (virt_domain_xml(vt, name, 0, &pub, uuid, err, sizeof(err)))
+		rc = cli_fail("%s: %s", name, err);
+	else if (edit_apply(o, pub, strlen(pub), &after, &before, err, sizeof(err)))
+		rc = cli_fail("%s: %s: %s", name, o->detach ? "detach" : "attach", err);
+	else
+		rc = print_diff(name, before, after) ? cli_fail("%s: cannot run diff", name)
+						     : EXIT_OK;
+	free(pub);
+	xmlFree(before);
+	xmlFree(after);
+	return rc;
+}
+
 /* Reads the domain, applies the edit, shows or defines it, checks the result. */
 static int live_edit(const struct vnfctl_ctx *ctx, const char *name,
 		     const struct domain_edit_opts *o)
@@ -485,7 +526,7 @@ static int live_edit(const struct vnfctl_ctx *ctx, const char *name,
 		cli_fail("%s: %s", ctx->uri, err);
 		goto out;
 	}
-	if (virt_domain_xml(vt, name, &xml, uuid, err, sizeof(err))) {
+	if (virt_domain_xml(vt, name, 1, &xml, uuid, err, sizeof(err))) {
 		cli_fail("%s: %s", name, err);
 		goto out;
 	}
@@ -499,7 +540,7 @@ static int live_edit(const struct vnfctl_ctx *ctx, const char *name,
 		goto out;
 	}
 	if (o->dry_run) {
-		rc = print_diff(name, norm, res) ? cli_fail("%s: cannot run diff", name) : EXIT_OK;
+		rc = dry_run_diff(vt, name, o);
 		goto out;
 	}
 	if (backup_keep(uuid, xml, backup, sizeof(backup), err, sizeof(err))) {
@@ -599,7 +640,7 @@ int cmd_domain_show(const struct vnfctl_ctx *ctx, int argc, char **argv)
 		return cli_usage_fail(c, "exactly one DOMAIN is required");
 	if (virt_open(&vt, ctx->uri, err, sizeof(err)))
 		rc = cli_fail("%s: %s", ctx->uri, err);
-	else if (virt_domain_xml(vt, argv[1], &xml, uuid, err, sizeof(err)))
+	else if (virt_domain_xml(vt, argv[1], 0, &xml, uuid, err, sizeof(err)))
 		rc = cli_fail("%s: %s", argv[1], err);
 	else
 		rc = show_xml(ctx, argv[1], xml, strlen(xml));
@@ -617,20 +658,24 @@ int cmd_domain_restore(const struct vnfctl_ctx *ctx, int argc, char **argv)
 	size_t len;
 	int rc = EXIT_FAIL, dry = 0, i = 1;
 
-	for (; i < argc && argv[i][0] == '-'; i++) {
+	name = NULL;
+	for (; i < argc; i++) {
 		if (!strcmp(argv[i], "--dry-run"))
 			dry = 1;
-		else
+		else if (argv[i][0] == '-')
 			return cli_usage_fail(c, "unknown option \"%s\"", argv[i]);
+		else if (name)
+			return cli_usage_fail(c, "exactly one DOMAIN is required");
+		else
+			name = argv[i];
 	}
-	if (i != argc - 1)
+	if (!name)
 		return cli_usage_fail(c, "exactly one DOMAIN is required");
-	name = argv[i];
 	if (virt_open(&vt, ctx->uri, err, sizeof(err))) {
 		rc = cli_fail("%s: %s", ctx->uri, err);
 		goto out;
 	}
-	if (virt_domain_xml(vt, name, &xml, uuid, err, sizeof(err))) {
+	if (virt_domain_xml(vt, name, 1, &xml, uuid, err, sizeof(err))) {
 		rc = cli_fail("%s: %s", name, err);
 		goto out;
 	}
@@ -643,7 +688,7 @@ int cmd_domain_restore(const struct vnfctl_ctx *ctx, int argc, char **argv)
 		printf("%s: unchanged\n", name);
 		rc = EXIT_OK;
 	} else if (dry) {
-		rc = print_diff(name, xml, orig) ? cli_fail("%s: cannot run diff", name) : EXIT_OK;
+		rc = diff_public(name, xml, orig);
 	} else if (test_hook(), virt_domain_define(vt, name, xml, orig, &back, err, sizeof(err))) {
 		rc = cli_fail("%s: restore: %s", name, err);
 	} else {

@@ -185,6 +185,29 @@ char *domxml_dump(xmlDocPtr doc, int *len)
 	return (char *)out;
 }
 
+static void strip_passwd(xmlNodePtr n)
+{
+	for (; n; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		xmlUnsetProp(n, BAD_CAST "passwd");
+		strip_passwd(n->children);
+	}
+}
+
+char *domxml_dump_public(xmlDocPtr doc)
+{
+	xmlDocPtr copy = xmlCopyDoc(doc, 1);
+	char *out;
+
+	if (!copy)
+		return NULL;
+	strip_passwd(xmlDocGetRootElement(copy));
+	out = domxml_dump(copy, NULL);
+	xmlFreeDoc(copy);
+	return out;
+}
+
 /* ---- tree helpers ------------------------------------------------------------------------ */
 
 static int node_is(xmlNodePtr n, const char *name, const char *ns_href)

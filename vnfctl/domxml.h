@@ -79,6 +79,10 @@ struct domxml_new_opts {
  * on error the document is unchanged. */
 int domxml_instantiate(xmlDocPtr doc, const struct domxml_new_opts *o, char *err, size_t errlen);
 
+/* The document as text with what libvirt only shows with VIR_DOMAIN_XML_SECURE left out
+ * (passwd attributes: the graphics' passwords), for showing (caller frees with xmlFree). */
+char *domxml_dump_public(xmlDocPtr doc);
+
 /* Checks one value the way attach would; 0 or -EINVAL with err. */
 int domxml_check_mac(const char *mac, char *err, size_t errlen);
 int domxml_check_port(const char *port, char *err, size_t errlen);

@@ -78,8 +78,8 @@ static char *inactive_xml(virDomainPtr d)
 	return virDomainGetXMLDesc(d, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
 }
 
-int virt_domain_xml(struct virt *v, const char *name, char **xml, char uuid[37], char *err,
-		    size_t errlen)
+int virt_domain_xml(struct virt *v, const char *name, int secure, char **xml, char uuid[37],
+		    char *err, size_t errlen)
 {
 	int ret = 0;
 	virDomainPtr d = lookup(v, name, err, errlen, &ret);
@@ -87,7 +87,7 @@ int virt_domain_xml(struct virt *v, const char *name, char **xml, char uuid[37],
 	*xml = NULL;
 	if (!d)
 		return ret;
-	*xml = inactive_xml(d);
+	*xml = secure ? inactive_xml(d) : virDomainGetXMLDesc(d, VIR_DOMAIN_XML_INACTIVE);
 	if (!*xml)
 		ret = virt_err(err, errlen, -EIO, "cannot read its XML");
 	else if (virDomainGetUUIDString(d, uuid) < 0)

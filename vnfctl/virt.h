@@ -10,10 +10,11 @@ struct virt;
 int virt_open(struct virt **out, const char *uri, char *err, size_t errlen);
 void virt_close(struct virt *v);
 
-/* The inactive (persistent) XML of domain name, secrets included so that defining it back
- * loses nothing; and its UUID.  The caller frees *xml.  -ENOENT for an unknown domain. */
-int virt_domain_xml(struct virt *v, const char *name, char **xml, char uuid[37], char *err,
-		    size_t errlen);
+/* The inactive (persistent) XML of domain name and its UUID.  With secure, secrets (such as
+ * graphics passwords) are included, so that defining it back loses nothing; without, for
+ * showing.  The caller frees *xml.  -ENOENT for an unknown domain. */
+int virt_domain_xml(struct virt *v, const char *name, int secure, char **xml, char uuid[37],
+		    char *err, size_t errlen);
 /* Defines xml as domain name's new persistent definition with libvirt's validation, but
  * only if its inactive XML is still `expected` (else -EAGAIN: someone changed it since it was
  * read).  On success *readback is the definition libvirt now holds (caller frees). */

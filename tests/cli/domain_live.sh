@@ -62,6 +62,7 @@ cat >"$tmp/dom.xml" <<EOF
   <os><type arch='x86_64' machine='pc'>hvm</type></os>
   <devices>
     <emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <graphics type='vnc' port='-1' autoport='yes' passwd='s3cretpw'/>
   </devices>
 </domain>
 EOF
@@ -91,10 +92,14 @@ run_core() {
 	detail=$out
 	check "$p.attach_again_unchanged" test "$out" = "$DOM: unchanged"
 
+	# the definition is edited with its secrets (a VNC password stays), never shown with them
+	detail=$(vs dumpxml --inactive --security-info "$DOM" | grep graphics)
+	check "$p.secrets_kept" grep -q "passwd='s3cretpw'" <<<"$detail"
 	after=$(vs dumpxml --inactive "$DOM")
 	out=$(v domain attach "$DOM" --vnic virtio --network default --queues 2 --dry-run 2>&1)
 	detail=$out
 	check "$p.dry_run_diff" grep -q '^+ *<source network="default"/>' <<<"$out"
+	check "$p.dry_run_hides_secrets" eval '! grep -q s3cret <<<"$out"'
 	detail="the definition changed"
 	check "$p.dry_run_changes_nothing" test "$after" = "$(vs dumpxml --inactive "$DOM")"
 
@@ -135,9 +140,17 @@ assert v[2]["kind"] == "hostdev" and v[2]["pci"] == "0000:03:10.1"' "$out"
 	check "$p.detach_all" test $? = 0
 	detail=$(diff <(canon <<<"$before") <(vs dumpxml --inactive "$DOM" | canon) | head -20)
 	check "$p.detach_restores_definition" test -z "$detail"
+	v domain attach "$DOM" --vnic ptnet --port vale0:vm2 --id net5 >/dev/null 2>&1
+	out=$(v domain restore "$DOM" --dry-run 2>&1)
+	detail=$out
+	check "$p.restore_dry_run" eval 'grep -q "^-.*vale0:vm2" <<<"$out" && ! grep -q s3cret <<<"$out"'
 	out=$(v domain restore "$DOM" 2>&1)
 	detail=$out
 	check "$p.restore" grep -Eq "^$DOM: (unchanged|restored)" <<<"$out"
+	detail=$(diff <(canon <<<"$before") <(vs dumpxml --inactive "$DOM" | canon) | head -20)
+	check "$p.restore_gives_original" test -z "$detail"
+	detail=$(vs dumpxml --inactive --security-info "$DOM" | grep graphics)
+	check "$p.restore_keeps_secrets" grep -q "passwd='s3cretpw'" <<<"$detail"
 	vs undefine "$DOM" >/dev/null 2>&1
 }
 
