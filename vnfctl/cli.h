@@ -41,5 +41,6 @@ int cmd_domain_rewrite(const struct vnfctl_ctx *ctx, int argc, char **argv);
 int cmd_domain_restore(const struct vnfctl_ctx *ctx, int argc, char **argv);
 int cmd_domain_new(const struct vnfctl_ctx *ctx, int argc, char **argv);
 int cmd_rss(const struct vnfctl_ctx *ctx, int argc, char **argv);
+int cmd_nic_show(const struct vnfctl_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -67,6 +67,12 @@ const struct vnfctl_cmd vnfctl_cmds[] = {
 	  "  --dry-run      print the XML instead of defining it\n\n"
 	  "The new domain gets its own UUID from libvirt and new MACs for vnfctl's vNICs\n"
 	  "(derived from NAME), so `vnfctl domain detach` works on it as on any other." },
+	{ "nic", "show", cmd_nic_show, "IFACE [--json]",
+	  "what the NIC's driver reports: queues, rings, RSS key and table, flow hash, offloads",
+	  "Through the kernel's ethtool interface (no ethtool binary).  What the driver does not\n"
+	  "have says so (veth, for one, has no RSS).  With --json (a global option: vnfctl --json\n"
+	  "nic show IFACE) one object: channels, rings, rss {key, indir}, flow_hash {tcp4, udp4,\n"
+	  "tcp6, udp6: fields}, offloads {tso, gso, gro, lro, rx-checksum, tx-checksum}." },
 	{ "rss", "", cmd_rss,
 	  "[--key HEX | --profile NAME] [--queues N] [--reta-size N] SRC_IP DST_IP [SPORT DPORT]\n"
 	  "       vnfctl rss --find-ports --queues N [--count K] DST_IP DST_PORT SRC_IP",
