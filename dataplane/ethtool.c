@@ -22,6 +22,30 @@ const char *ethtool_offload_name(enum eth_offload o)
 	return (unsigned)o < ETH_OFF_MAX ? n[o] : NULL;
 }
 
+/* The offload a kernel feature name belongs to, as ethtool(8) groups them (an offload is on
+ * when any of its features is, and switching it switches them all), or -1.  Matched by
+ * pattern: kernels add variants (tx-tcp-accecn-segmentation, ...). */
+static int offload_of(const char *name)
+{
+	char n[ETH_GSTRING_LEN + 1];
+
+	memcpy(n, name, ETH_GSTRING_LEN);
+	n[ETH_GSTRING_LEN] = '\0';
+	if (!strncmp(n, "tx-tcp", 6) && strstr(n, "segmentation"))
+		return ETH_OFF_TSO;
+	if (!strcmp(n, "tx-generic-segmentation"))
+		return ETH_OFF_GSO;
+	if (!strcmp(n, "rx-gro"))
+		return ETH_OFF_GRO;
+	if (!strcmp(n, "rx-lro"))
+		return ETH_OFF_LRO;
+	if (!strcmp(n, "rx-checksum"))
+		return ETH_OFF_RXCSUM;
+	if (!strncmp(n, "tx-checksum-", 12))
+		return ETH_OFF_TXCSUM;
+	return -1;
+}
+
 /* One SIOCETHTOOL call with cmd's buffer. */
 static int eth_ioctl(const char *ifname, void *cmd)
 {
@@ -128,14 +152,6 @@ int ethtool_flow_hash_get(const char *ifname, enum eth_flow f, uint64_t *fields)
  * blocks: the strings' order is the bits' order. */
 int ethtool_offloads_get(const char *ifname, struct eth_offloads *o)
 {
-	static const char *const want[ETH_OFF_MAX][3] = {
-		{ "tx-tcp-segmentation" },
-		{ "tx-generic-segmentation" },
-		{ "rx-gro" },
-		{ "rx-lro" },
-		{ "rx-checksum" },
-		{ "tx-checksum-ip-generic", "tx-checksum-ipv4", "tx-checksum-ipv6" },
-	};
 	struct ethtool_sset_info *info = NULL;
 	struct ethtool_gstrings *names = NULL;
 	struct ethtool_gfeatures *feat = NULL;
@@ -174,20 +190,121 @@ int ethtool_offloads_get(const char *ifname, struct eth_offloads *o)
 		const char *name = (const char *)names->data + (size_t)i * ETH_GSTRING_LEN;
 		const struct ethtool_get_features_block *b = &feat->features[i / 32];
 		uint32_t bit = 1u << (i % 32);
-		for (int k = 0; k < ETH_OFF_MAX; k++)
-			for (int j = 0; j < 3 && want[k][j]; j++) {
-				if (strncmp(name, want[k][j], ETH_GSTRING_LEN))
-					continue;
-				/* several names for one offload: on if any is on, changeable if
-				 * any can change */
-				o->on[k] = o->on[k] == 1 || (b->active & bit) ? 1 : 0;
-				o->fixed[k] = o->fixed[k] &&
-					      (!(b->available & bit) || (b->never_changed & bit));
-			}
+		int k = offload_of(name);
+		if (k < 0)
+			continue;
+		/* several features for one offload: on if any is on, changeable if any can */
+		o->on[k] = o->on[k] == 1 || (b->active & bit) ? 1 : 0;
+		o->fixed[k] = o->fixed[k] && (!(b->available & bit) || (b->never_changed & bit));
 	}
 out:
 	free(info);
 	free(names);
 	free(feat);
+	return ret;
+}
+
+int ethtool_channels_set(const char *ifname, const struct eth_channels *c)
+{
+	struct ethtool_channels ch = { .cmd = ETHTOOL_SCHANNELS,
+				       .rx_count = c->rx,
+				       .tx_count = c->tx,
+				       .other_count = c->other,
+				       .combined_count = c->combined };
+	return eth_ioctl(ifname, &ch);
+}
+
+int ethtool_rings_set(const char *ifname, uint32_t rx, uint32_t tx)
+{
+	struct ethtool_ringparam rp = { .cmd = ETHTOOL_GRINGPARAM };
+	int ret = eth_ioctl(ifname, &rp);
+
+	if (ret)
+		return ret;
+	rp.cmd = ETHTOOL_SRINGPARAM;
+	rp.rx_pending = rx;
+	rp.tx_pending = tx;
+	return eth_ioctl(ifname, &rp);
+}
+
+int ethtool_rss_set(const char *ifname, const uint8_t *key, uint32_t key_size,
+		    const uint32_t *indir, uint32_t indir_size)
+{
+	size_t n = indir ? indir_size : 0, k = key ? key_size : 0;
+	struct ethtool_rxfh *r = calloc(1, sizeof(*r) + n * sizeof(uint32_t) + k);
+	int ret;
+
+	if (!r)
+		return -ENOMEM;
+	r->cmd = ETHTOOL_SRSSH;
+	r->indir_size = indir ? indir_size : ETH_RXFH_INDIR_NO_CHANGE;
+	r->key_size = (uint32_t)k;
+	if (indir)
+		memcpy(r->rss_config, indir, n * sizeof(uint32_t));
+	if (key)
+		memcpy((uint8_t *)(r->rss_config + n), key, k);
+	ret = eth_ioctl(ifname, r);
+	free(r);
+	return ret;
+}
+
+int ethtool_flow_hash_set(const char *ifname, enum eth_flow f, uint64_t fields)
+{
+	static const uint32_t type[] = { TCP_V4_FLOW, UDP_V4_FLOW, TCP_V6_FLOW, UDP_V6_FLOW };
+	struct ethtool_rxnfc n = { .cmd = ETHTOOL_SRXFH, .data = fields };
+
+	if ((unsigned)f >= ETH_FLOW_MAX)
+		return -EINVAL;
+	n.flow_type = type[f];
+	return eth_ioctl(ifname, &n);
+}
+
+int ethtool_offloads_set(const char *ifname, const int8_t want[ETH_OFF_MAX])
+{
+	struct ethtool_sset_info *info = calloc(1, sizeof(*info) + sizeof(uint32_t));
+	struct ethtool_gstrings *str = NULL;
+	struct ethtool_sfeatures *sf = NULL;
+	uint32_t n, blocks;
+	int ret;
+
+	if (!info)
+		return -ENOMEM;
+	info->cmd = ETHTOOL_GSSET_INFO;
+	info->sset_mask = 1ull << ETH_SS_FEATURES;
+	ret = eth_ioctl(ifname, info);
+	if (ret)
+		goto out;
+	n = info->sset_mask ? info->data[0] : 0;
+	blocks = (n + 31) / 32;
+	str = calloc(1, sizeof(*str) + (size_t)n * ETH_GSTRING_LEN);
+	sf = calloc(1, sizeof(*sf) + blocks * sizeof(sf->features[0]));
+	if (!str || !sf) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	str->cmd = ETHTOOL_GSTRINGS;
+	str->string_set = ETH_SS_FEATURES;
+	str->len = n;
+	ret = eth_ioctl(ifname, str);
+	if (ret)
+		goto out;
+	sf->cmd = ETHTOOL_SFEATURES;
+	sf->size = blocks;
+	for (uint32_t i = 0; i < n; i++) {
+		const char *name = (const char *)str->data + (size_t)i * ETH_GSTRING_LEN;
+		int k = offload_of(name);
+		if (k < 0 || want[k] < 0)
+			continue;
+		sf->features[i / 32].valid |= 1u << (i % 32);
+		if (want[k])
+			sf->features[i / 32].requested |= 1u << (i % 32);
+	}
+	/* the kernel answers > 0 when it had to adjust what was asked (a dependent feature):
+	 * the caller reads back what it got */
+	ret = eth_ioctl(ifname, sf);
+out:
+	free(info);
+	free(str);
+	free(sf);
 	return ret;
 }

@@ -57,4 +57,14 @@ int ethtool_rss_get(const char *ifname, struct eth_rss *r);
 int ethtool_flow_hash_get(const char *ifname, enum eth_flow f, uint64_t *fields);
 int ethtool_offloads_get(const char *ifname, struct eth_offloads *o);
 
+/* Setters: each changes only what it is given. */
+int ethtool_channels_set(const char *ifname, const struct eth_channels *c);
+int ethtool_rings_set(const char *ifname, uint32_t rx, uint32_t tx);
+/* key NULL / indir NULL: leave that part as it is. */
+int ethtool_rss_set(const char *ifname, const uint8_t *key, uint32_t key_size,
+		    const uint32_t *indir, uint32_t indir_size);
+int ethtool_flow_hash_set(const char *ifname, enum eth_flow f, uint64_t fields);
+/* The offloads with want[k] >= 0 are switched to it (0 off, 1 on); -1 leaves one alone. */
+int ethtool_offloads_set(const char *ifname, const int8_t want[ETH_OFF_MAX]);
+
 #endif

@@ -42,5 +42,7 @@ int cmd_domain_restore(const struct vnfctl_ctx *ctx, int argc, char **argv);
 int cmd_domain_new(const struct vnfctl_ctx *ctx, int argc, char **argv);
 int cmd_rss(const struct vnfctl_ctx *ctx, int argc, char **argv);
 int cmd_nic_show(const struct vnfctl_ctx *ctx, int argc, char **argv);
+int cmd_nic_setup(const struct vnfctl_ctx *ctx, int argc, char **argv);
+int cmd_nic_restore(const struct vnfctl_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -1,5 +1,10 @@
 /* vnfctl nic show: what the kernel's ethtool interface says about a NIC. */
 #include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <json-c/json.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -7,6 +12,8 @@
 #include <linux/ethtool.h>
 #include "cli.h"
 #include "../dataplane/ethtool.h"
+#include "../dataplane/rss.h"
+#include "nic_state.h"
 
 /* RXH_* bits as ethtool -n names them. */
 static const struct {
@@ -186,5 +193,330 @@ int cmd_nic_show(const struct vnfctl_ctx *ctx, int argc, char **argv)
 	else
 		print_text(o);
 	json_object_put(o);
+	return EXIT_OK;
+}
+
+/* ---- setup and restore ---------------------------------------------------------------- */
+
+#define NIC_STATE_DEFAULT "/var/lib/vnfctl/nics"
+
+static void nic_state_path(const char *ifname, char *path, size_t len)
+{
+	const char *d = getenv("VNFCTL_STATE_DIR");
+	snprintf(path, len, "%s/nic-%s.json", d && *d ? d : NIC_STATE_DEFAULT, ifname);
+}
+
+/* The original settings, written once: the first change keeps them until nic restore. */
+static int nic_save_original(const char *ifname, const struct nic_state *orig, char *err,
+			     size_t errlen)
+{
+	char path[PATH_MAX], tmp[PATH_MAX + 16], *text;
+	FILE *f;
+	int ret = 0;
+
+	nic_state_path(ifname, path, sizeof(path));
+	if (access(path, F_OK) == 0)
+		return 0;
+	for (char *p = strchr(path + 1, '/'); p; p = strchr(p + 1, '/')) {
+		*p = '\0';
+		if (mkdir(path, 0700) && errno != EEXIST) {
+			snprintf(err, errlen, "state directory %.200s: %s", path, strerror(errno));
+			*p = '/';
+			return -errno;
+		}
+		*p = '/';
+	}
+	text = nic_state_to_json(orig);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = text ? fopen(tmp, "w") : NULL;
+	if (!f || fputs(text, f) < 0 || fclose(f) || rename(tmp, path)) {
+		snprintf(err, errlen, "cannot keep the original settings in %.200s: %s", path,
+			 strerror(errno));
+		ret = -EIO;
+		if (f)
+			unlink(tmp);
+	}
+	free(text);
+	return ret;
+}
+
+struct nic_setup_opts {
+	long queues, rx_slots, tx_slots; /* -1: not asked */
+	const char *key_hex, *profile;
+	int reta_equal, flow_hash; /* flow_hash: 0 none, 3 l3, 4 l4 */
+	int offloads;		   /* -1 none, 0 off, 1 on */
+	int dry_run;
+};
+
+static int parse_count(const struct vnfctl_cmd *c, const char *opt, const char *v, long max,
+		       long *out)
+{
+	char *end;
+	long x = strtol(v, &end, 10);
+
+	if (!*v || *end || x < 1 || x > max)
+		return cli_usage_fail(c, "%s \"%s\": not a number in 1..%ld", opt, v, max);
+	*out = x;
+	return 0;
+}
+
+/* What to ask the driver for, from what it has now; a part it lacks is an error. */
+static int nic_plan(const char *ifname, const char *drv, const struct nic_setup_opts *o,
+		    const struct nic_state *cur, struct nic_state *want)
+{
+	memset(want, 0, sizeof(*want));
+	if (o->queues > 0) {
+		if (!cur->has_ch)
+			return cli_fail(
+				"%s (driver %s) cannot set the queue count: not supported by "
+				"the driver",
+				ifname, drv);
+		want->has_ch = 1;
+		want->ch = cur->ch;
+		if (cur->ch.max_combined) {
+			if (o->queues > (long)cur->ch.max_combined)
+				return cli_fail(
+					"%s (driver %s): --queues %ld: the device has at most "
+					"%u",
+					ifname, drv, o->queues, cur->ch.max_combined);
+			want->ch.combined = (uint32_t)o->queues;
+		} else {
+			if (o->queues > (long)cur->ch.max_rx || o->queues > (long)cur->ch.max_tx)
+				return cli_fail(
+					"%s (driver %s): --queues %ld: the device has at most "
+					"%u RX and %u TX queues",
+					ifname, drv, o->queues, cur->ch.max_rx, cur->ch.max_tx);
+			want->ch.rx = want->ch.tx = (uint32_t)o->queues;
+		}
+	}
+	if (o->rx_slots > 0 || o->tx_slots > 0) {
+		if (!cur->has_rings)
+			return cli_fail(
+				"%s (driver %s) cannot set ring sizes: not supported by the "
+				"driver",
+				ifname, drv);
+		want->has_rings = 1;
+		want->rings = cur->rings;
+		if (o->rx_slots > 0)
+			want->rings.rx = (uint32_t)o->rx_slots;
+		if (o->tx_slots > 0)
+			want->rings.tx = (uint32_t)o->tx_slots;
+		if (want->rings.rx > cur->rings.rx_max || want->rings.tx > cur->rings.tx_max)
+			return cli_fail(
+				"%s (driver %s): ring sizes %u/%u: the device allows at most "
+				"%u/%u",
+				ifname, drv, want->rings.rx, want->rings.tx, cur->rings.rx_max,
+				cur->rings.tx_max);
+	}
+	if (o->key_hex || o->profile || o->reta_equal) {
+		uint8_t key[64];
+		size_t klen = 0;
+		if (!cur->has_rss)
+			return cli_fail(
+				"%s (driver %s) cannot set the RSS key or table: not supported "
+				"by the driver",
+				ifname, drv);
+		want->has_rss = 1;
+		want->rss = cur->rss;
+		if (o->key_hex && rss_key_parse_hex(o->key_hex, key, &klen))
+			return cli_fail("%s: --rss-key \"%s\": not hex bytes", ifname, o->key_hex);
+		if (o->profile) {
+			const struct rss_profile *p = rss_profile_find(o->profile);
+			if (!p)
+				return cli_fail(
+					"%s: --rss-profile \"%s\": unknown (default, ms, mtcp)",
+					ifname, o->profile);
+			memcpy(key, p->key, p->key_len);
+			klen = p->key_len;
+		}
+		if (klen && klen != cur->rss.key_size)
+			return cli_fail(
+				"%s (driver %s): the RSS key is %zu bytes, the device's is %u",
+				ifname, drv, klen, cur->rss.key_size);
+		if (klen)
+			memcpy(want->rss.key, key, klen);
+		if (o->reta_equal) {
+			uint32_t n = want->has_ch
+					     ? (want->ch.combined ? want->ch.combined : want->ch.rx)
+					     : (cur->ch.combined ? cur->ch.combined : cur->ch.rx);
+			for (uint32_t i = 0; i < want->rss.indir_size; i++)
+				want->rss.indir[i] = i % (n ? n : 1);
+		}
+	}
+	if (o->flow_hash) {
+		uint64_t f = RXH_IP_SRC | RXH_IP_DST;
+		if (o->flow_hash == 4)
+			f |= RXH_L4_B_0_1 | RXH_L4_B_2_3;
+		for (int k = 0; k < ETH_FLOW_MAX; k++) {
+			if (!cur->has_fh[k])
+				return cli_fail("%s (driver %s) cannot set the %s flow hash: not "
+						"supported by the driver",
+						ifname, drv, ethtool_flow_name((enum eth_flow)k));
+			want->has_fh[k] = 1;
+			want->fh[k] = f;
+		}
+	}
+	if (o->offloads >= 0) {
+		if (!cur->has_off)
+			return cli_fail("%s (driver %s) cannot set offloads: not supported by the "
+					"driver",
+					ifname, drv);
+		want->has_off = 1;
+		want->off = cur->off;
+		for (int k = 0; k < ETH_OFF_MAX; k++)
+			if (cur->off.on[k] >= 0 && !cur->off.fixed[k])
+				want->off.on[k] = (int8_t)o->offloads;
+			else
+				want->off.on[k] = -1;
+	}
+	return 0;
+}
+
+/* The parts want changes, with the values they have now, for undoing a failed setup. */
+static void nic_undo_of(const struct nic_state *cur, const struct nic_state *want,
+			struct nic_state *undo)
+{
+	*undo = *cur;
+	undo->has_ch = want->has_ch && cur->has_ch;
+	undo->has_rings = want->has_rings && cur->has_rings;
+	undo->has_rss = want->has_rss && cur->has_rss;
+	for (int k = 0; k < ETH_FLOW_MAX; k++)
+		undo->has_fh[k] = want->has_fh[k] && cur->has_fh[k];
+	undo->has_off = want->has_off && cur->has_off;
+	for (int k = 0; k < ETH_OFF_MAX; k++)
+		if (cur->off.fixed[k])
+			undo->off.on[k] = -1;
+}
+
+int cmd_nic_setup(const struct vnfctl_ctx *ctx, int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "queues", required_argument, 0, 'q' },
+		{ "rx-slots", required_argument, 0, 'r' },
+		{ "tx-slots", required_argument, 0, 't' },
+		{ "rss-key", required_argument, 0, 'k' },
+		{ "rss-profile", required_argument, 0, 'p' },
+		{ "reta", required_argument, 0, 'R' },
+		{ "flow-hash", required_argument, 0, 'f' },
+		{ "offloads", required_argument, 0, 'o' },
+		{ "dry-run", no_argument, 0, 'n' },
+		{ 0, 0, 0, 0 },
+	};
+	const struct vnfctl_cmd *c = cli_find("nic", "setup");
+	struct nic_setup_opts o = { -1, -1, -1, NULL, NULL, 0, 0, -1, 0 };
+	struct nic_state cur, want, undo;
+	char drv[64] = "?", err[VNFCTL_ERR_LEN], uerr[VNFCTL_ERR_LEN], *text;
+	const char *ifname;
+	int ch, rc = 0;
+
+	(void)ctx;
+	optind = 1;
+	opterr = 0;
+	while (!rc && (ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		switch (ch) {
+		case 'q':
+			rc = parse_count(c, "--queues", optarg, 4096, &o.queues);
+			break;
+		case 'r':
+			rc = parse_count(c, "--rx-slots", optarg, 1 << 20, &o.rx_slots);
+			break;
+		case 't':
+			rc = parse_count(c, "--tx-slots", optarg, 1 << 20, &o.tx_slots);
+			break;
+		case 'k':
+			o.key_hex = optarg;
+			break;
+		case 'p':
+			o.profile = optarg;
+			break;
+		case 'R':
+			if (strcmp(optarg, "equal"))
+				return cli_usage_fail(c, "--reta \"%s\": accepted: equal", optarg);
+			o.reta_equal = 1;
+			break;
+		case 'f':
+			if (strcmp(optarg, "l4") && strcmp(optarg, "l3"))
+				return cli_usage_fail(c, "--flow-hash \"%s\": accepted: l4, l3",
+						      optarg);
+			o.flow_hash = optarg[1] == '4' ? 4 : 3;
+			break;
+		case 'o':
+			if (strcmp(optarg, "off") && strcmp(optarg, "on"))
+				return cli_usage_fail(c, "--offloads \"%s\": accepted: off, on",
+						      optarg);
+			o.offloads = optarg[1] == 'n';
+			break;
+		case 'n':
+			o.dry_run = 1;
+			break;
+		default:
+			return cli_usage_fail(c, "unknown option or missing value: \"%s\"",
+					      argv[optind - 1]);
+		}
+	}
+	if (rc)
+		return rc;
+	if (optind != argc - 1)
+		return cli_usage_fail(c, "exactly one IFACE is required");
+	if (o.key_hex && o.profile)
+		return cli_usage_fail(c, "--rss-key and --rss-profile exclude each other");
+	ifname = argv[optind];
+	if (strlen(ifname) >= IFNAMSIZ || !if_nametoindex(ifname))
+		return cli_fail("%s: no such interface", ifname);
+	ethtool_driver_get(ifname, drv, sizeof(drv));
+	nic_state_read(ifname, &cur);
+	rc = nic_plan(ifname, drv, &o, &cur, &want);
+	if (rc)
+		return rc;
+	if (o.dry_run) {
+		text = nic_state_to_json(&want);
+		printf("%s: would set (read back after each step):\n%s\n", ifname,
+		       text ? text : "?");
+		free(text);
+		return EXIT_OK;
+	}
+	if (nic_save_original(ifname, &cur, err, sizeof(err)))
+		return cli_fail("%s: %s; nothing changed", ifname, err);
+	if (nic_state_apply(ifname, &want, err, sizeof(err))) {
+		nic_undo_of(&cur, &want, &undo);
+		if (nic_state_apply(ifname, &undo, uerr, sizeof(uerr)))
+			return cli_fail("%s (driver %s): cannot set %s; undoing failed too (%s): "
+					"run vnfctl nic restore %s",
+					ifname, drv, err, uerr, ifname);
+		return cli_fail("%s (driver %s): cannot set %s; the rest was put back", ifname, drv,
+				err);
+	}
+	printf("%s: set and read back\n", ifname);
+	return EXIT_OK;
+}
+
+int cmd_nic_restore(const struct vnfctl_ctx *ctx, int argc, char **argv)
+{
+	const struct vnfctl_cmd *c = cli_find("nic", "restore");
+	char path[PATH_MAX], err[VNFCTL_ERR_LEN], buf[1 << 16];
+	struct nic_state orig;
+	size_t n;
+	FILE *f;
+
+	(void)ctx;
+	if (argc != 2 || argv[1][0] == '-')
+		return cli_usage_fail(c, "exactly one IFACE is required");
+	nic_state_path(argv[1], path, sizeof(path));
+	f = fopen(path, "r");
+	if (!f)
+		return errno == ENOENT ? (printf("%s: nothing to restore\n", argv[1]), EXIT_OK)
+				       : cli_fail("%s: %s: %s", argv[1], path, strerror(errno));
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	if (nic_state_from_json(buf, &orig))
+		return cli_fail("%s: %s: not a saved NIC state", argv[1], path);
+	if (!if_nametoindex(argv[1]))
+		return cli_fail("%s: no such interface", argv[1]);
+	if (nic_state_apply(argv[1], &orig, err, sizeof(err)))
+		return cli_fail("%s: restore: %s (the saved state stays in %s)", argv[1], err,
+				path);
+	unlink(path);
+	printf("%s: original settings restored\n", argv[1]);
 	return EXIT_OK;
 }

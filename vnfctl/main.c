@@ -73,6 +73,25 @@ const struct vnfctl_cmd vnfctl_cmds[] = {
 	  "have says so (veth, for one, has no RSS).  With --json (a global option: vnfctl --json\n"
 	  "nic show IFACE) one object: channels, rings, rss {key, indir}, flow_hash {tcp4, udp4,\n"
 	  "tcp6, udp6: fields}, offloads {tso, gso, gro, lro, rx-checksum, tx-checksum}." },
+	{ "nic", "setup", cmd_nic_setup,
+	  "IFACE [--queues N] [--rx-slots N] [--tx-slots N] [--rss-key HEX | --rss-profile NAME]\n"
+	  "                        [--reta equal] [--flow-hash l4|l3] [--offloads off|on] "
+	  "[--dry-run]",
+	  "set a NIC's queues, rings, RSS key and table, flow hash and offloads",
+	  "Through the kernel's ethtool interface, in the order the kernel needs (queues and "
+	  "rings\n"
+	  "first: netmap refuses them once it holds the NIC).  Everything asked is checked "
+	  "against\n"
+	  "what the driver has before anything changes; every step is read back; if one fails the\n"
+	  "steps before it are put back.  The first setup keeps the original settings\n"
+	  "($VNFCTL_STATE_DIR or /var/lib/vnfctl/nics, nic-IFACE.json) for `vnfctl nic restore`.\n"
+	  "  --reta equal     RETA[i] = i % queues, as `ethtool -X IFACE equal N`\n"
+	  "  --flow-hash l4   tcp4/udp4/tcp6/udp6 hashed on addresses and ports (l3: addresses)\n"
+	  "  --offloads off   TSO, GSO, GRO, LRO and checksums off, as netmap wants\n"
+	  "  --dry-run        print what would be set, change nothing" },
+	{ "nic", "restore", cmd_nic_restore, "IFACE",
+	  "put back the settings a NIC had before the first vnfctl nic setup",
+	  "Applies the kept original (and reads it back), then forgets it." },
 	{ "rss", "", cmd_rss,
 	  "[--key HEX | --profile NAME] [--queues N] [--reta-size N] SRC_IP DST_IP [SPORT DPORT]\n"
 	  "       vnfctl rss --find-ports --queues N [--count K] DST_IP DST_PORT SRC_IP",

@@ -1,0 +1,210 @@
+#include <errno.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "nic_state.h"
+
+void nic_state_read(const char *ifname, struct nic_state *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->has_ch = ethtool_channels_get(ifname, &s->ch) == 0;
+	s->has_rings = ethtool_rings_get(ifname, &s->rings) == 0;
+	s->has_rss = ethtool_rss_get(ifname, &s->rss) == 0 && s->rss.indir_size;
+	for (int f = 0; f < ETH_FLOW_MAX; f++)
+		s->has_fh[f] = ethtool_flow_hash_get(ifname, (enum eth_flow)f, &s->fh[f]) == 0;
+	s->has_off = ethtool_offloads_get(ifname, &s->off) == 0;
+}
+
+static int part_fail(char *err, size_t errlen, int ret, const char *what)
+{
+	snprintf(err, errlen, "%s: %s", what,
+		 ret == -EOPNOTSUPP ? "not supported by the driver" : strerror(-ret));
+	return ret;
+}
+
+int nic_state_apply(const char *ifname, const struct nic_state *w, char *err, size_t errlen)
+{
+	struct nic_state now;
+	int ret;
+
+	if (w->has_ch) {
+		ret = ethtool_channels_set(ifname, &w->ch);
+		nic_state_read(ifname, &now);
+		if (!ret && (now.ch.rx != w->ch.rx || now.ch.tx != w->ch.tx ||
+			     now.ch.combined != w->ch.combined))
+			ret = -EIO;
+		if (ret)
+			return part_fail(err, errlen, ret, "queues");
+	}
+	if (w->has_rings) {
+		ret = ethtool_rings_set(ifname, w->rings.rx, w->rings.tx);
+		nic_state_read(ifname, &now);
+		if (!ret && (now.rings.rx != w->rings.rx || now.rings.tx != w->rings.tx))
+			ret = -EIO;
+		if (ret)
+			return part_fail(err, errlen, ret, "ring sizes");
+	}
+	if (w->has_rss) {
+		ret = ethtool_rss_set(ifname, w->rss.key_size ? w->rss.key : NULL, w->rss.key_size,
+				      w->rss.indir, w->rss.indir_size);
+		nic_state_read(ifname, &now);
+		if (!ret &&
+		    (now.rss.key_size != w->rss.key_size ||
+		     memcmp(now.rss.key, w->rss.key, w->rss.key_size) ||
+		     now.rss.indir_size != w->rss.indir_size ||
+		     memcmp(now.rss.indir, w->rss.indir, w->rss.indir_size * sizeof(uint32_t))))
+			ret = -EIO;
+		if (ret)
+			return part_fail(err, errlen, ret, "RSS key and table");
+	}
+	for (int f = 0; f < ETH_FLOW_MAX; f++) {
+		if (!w->has_fh[f])
+			continue;
+		ret = ethtool_flow_hash_set(ifname, (enum eth_flow)f, w->fh[f]);
+		if (!ret && (ethtool_flow_hash_get(ifname, (enum eth_flow)f, &now.fh[f]) ||
+			     now.fh[f] != w->fh[f]))
+			ret = -EIO;
+		if (ret)
+			return part_fail(err, errlen, ret, ethtool_flow_name((enum eth_flow)f));
+	}
+	if (w->has_off) {
+		ret = ethtool_offloads_set(ifname, w->off.on);
+		ret = ret < 0 ? ret : 0;
+		nic_state_read(ifname, &now);
+		for (int k = 0; !ret && k < ETH_OFF_MAX; k++)
+			if (w->off.on[k] >= 0 && !w->off.fixed[k] &&
+			    now.off.on[k] != w->off.on[k]) {
+				snprintf(err, errlen, "offload %s: asked %s, the driver kept it %s",
+					 ethtool_offload_name((enum eth_offload)k),
+					 w->off.on[k] ? "on" : "off", now.off.on[k] ? "on" : "off");
+				return -EIO;
+			}
+		if (ret)
+			return part_fail(err, errlen, ret, "offloads");
+	}
+	return 0;
+}
+
+char *nic_state_to_json(const struct nic_state *s)
+{
+	json_object *o = json_object_new_object(), *v;
+	char hex[2 * ETHTOOL_KEY_MAX + 1];
+	char *out;
+
+	if (s->has_ch) {
+		v = json_object_new_object();
+		json_object_object_add(v, "rx", json_object_new_int64(s->ch.rx));
+		json_object_object_add(v, "tx", json_object_new_int64(s->ch.tx));
+		json_object_object_add(v, "other", json_object_new_int64(s->ch.other));
+		json_object_object_add(v, "combined", json_object_new_int64(s->ch.combined));
+		json_object_object_add(o, "channels", v);
+	}
+	if (s->has_rings) {
+		v = json_object_new_object();
+		json_object_object_add(v, "rx", json_object_new_int64(s->rings.rx));
+		json_object_object_add(v, "tx", json_object_new_int64(s->rings.tx));
+		json_object_object_add(o, "rings", v);
+	}
+	if (s->has_rss) {
+		json_object *t = json_object_new_array();
+		v = json_object_new_object();
+		for (uint32_t i = 0; i < s->rss.key_size; i++)
+			snprintf(hex + 2 * i, 3, "%02x", s->rss.key[i]);
+		hex[2 * s->rss.key_size] = '\0';
+		json_object_object_add(v, "key", json_object_new_string(hex));
+		for (uint32_t i = 0; i < s->rss.indir_size; i++)
+			json_object_array_add(t, json_object_new_int64(s->rss.indir[i]));
+		json_object_object_add(v, "indir", t);
+		json_object_object_add(o, "rss", v);
+	}
+	v = json_object_new_object();
+	for (int f = 0; f < ETH_FLOW_MAX; f++)
+		if (s->has_fh[f])
+			json_object_object_add(v, ethtool_flow_name((enum eth_flow)f),
+					       json_object_new_int64((int64_t)s->fh[f]));
+	json_object_object_add(o, "flow_hash", v);
+	if (s->has_off) {
+		v = json_object_new_object();
+		for (int k = 0; k < ETH_OFF_MAX; k++)
+			if (s->off.on[k] >= 0 && !s->off.fixed[k])
+				json_object_object_add(v, ethtool_offload_name((enum eth_offload)k),
+						       json_object_new_boolean(s->off.on[k]));
+		json_object_object_add(o, "offloads", v);
+	}
+	out = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY));
+	json_object_put(o);
+	return out;
+}
+
+static uint32_t u32_of(json_object *o, const char *k)
+{
+	json_object *v;
+	return json_object_object_get_ex(o, k, &v) ? (uint32_t)json_object_get_int64(v) : 0;
+}
+
+int nic_state_from_json(const char *text, struct nic_state *s)
+{
+	json_object *o = json_tokener_parse(text), *v, *x;
+	int ret = 0;
+
+	memset(s, 0, sizeof(*s));
+	if (!o || !json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		return -EINVAL;
+	}
+	if (json_object_object_get_ex(o, "channels", &v)) {
+		s->has_ch = 1;
+		s->ch.rx = u32_of(v, "rx");
+		s->ch.tx = u32_of(v, "tx");
+		s->ch.other = u32_of(v, "other");
+		s->ch.combined = u32_of(v, "combined");
+	}
+	if (json_object_object_get_ex(o, "rings", &v)) {
+		s->has_rings = 1;
+		s->rings.rx = u32_of(v, "rx");
+		s->rings.tx = u32_of(v, "tx");
+	}
+	if (json_object_object_get_ex(o, "rss", &v)) {
+		const char *hex = json_object_get_string(json_object_object_get(v, "key"));
+		size_t n = hex ? strlen(hex) / 2 : 0;
+		x = json_object_object_get(v, "indir");
+		if (!hex || n > ETHTOOL_KEY_MAX || !json_object_is_type(x, json_type_array) ||
+		    json_object_array_length(x) > ETHTOOL_INDIR_MAX) {
+			ret = -EINVAL;
+			goto out;
+		}
+		s->has_rss = 1;
+		s->rss.key_size = (uint32_t)n;
+		for (size_t i = 0; i < n; i++) {
+			unsigned b;
+			if (sscanf(hex + 2 * i, "%2x", &b) != 1) {
+				ret = -EINVAL;
+				goto out;
+			}
+			s->rss.key[i] = (uint8_t)b;
+		}
+		s->rss.indir_size = (uint32_t)json_object_array_length(x);
+		for (uint32_t i = 0; i < s->rss.indir_size; i++)
+			s->rss.indir[i] =
+				(uint32_t)json_object_get_int64(json_object_array_get_idx(x, i));
+	}
+	if (json_object_object_get_ex(o, "flow_hash", &v))
+		for (int f = 0; f < ETH_FLOW_MAX; f++)
+			if (json_object_object_get_ex(v, ethtool_flow_name((enum eth_flow)f), &x)) {
+				s->has_fh[f] = 1;
+				s->fh[f] = (uint64_t)json_object_get_int64(x);
+			}
+	if (json_object_object_get_ex(o, "offloads", &v)) {
+		s->has_off = 1;
+		for (int k = 0; k < ETH_OFF_MAX; k++) {
+			s->off.on[k] = -1;
+			if (json_object_object_get_ex(v, ethtool_offload_name((enum eth_offload)k),
+						      &x))
+				s->off.on[k] = (int8_t)json_object_get_boolean(x);
+		}
+	}
+out:
+	json_object_put(o);
+	return ret;
+}
