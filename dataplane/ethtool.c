@@ -150,17 +150,16 @@ int ethtool_flow_hash_get(const char *ifname, enum eth_flow f, uint64_t *fields)
 
 /* The kernel's feature names (ETH_SS_FEATURES) and, per name, bit i of the GFEATURES
  * blocks: the strings' order is the bits' order. */
-int ethtool_offloads_get(const char *ifname, struct eth_offloads *o)
+/* The offload each of the device's features belongs to (offload_of), in the order of the
+ * feature bits: *kind gets n entries (caller frees).  0 or -errno. */
+static int feature_kinds(const char *ifname, int8_t **kind, uint32_t *n)
 {
-	struct ethtool_sset_info *info = NULL;
+	struct ethtool_sset_info *info = calloc(1, sizeof(*info) + sizeof(uint32_t));
 	struct ethtool_gstrings *names = NULL;
-	struct ethtool_gfeatures *feat = NULL;
-	uint32_t n = 0, blocks;
 	int ret;
 
-	for (int i = 0; i < ETH_OFF_MAX; i++)
-		o->on[i] = -1, o->fixed[i] = 1;
-	info = calloc(1, sizeof(*info) + sizeof(uint32_t));
+	*kind = NULL;
+	*n = 0;
 	if (!info)
 		return -ENOMEM;
 	info->cmd = ETHTOOL_GSSET_INFO;
@@ -168,29 +167,54 @@ int ethtool_offloads_get(const char *ifname, struct eth_offloads *o)
 	ret = eth_ioctl(ifname, info);
 	if (ret)
 		goto out;
-	n = info->sset_mask ? info->data[0] : 0;
-	blocks = (n + 31) / 32;
-	names = calloc(1, sizeof(*names) + (size_t)n * ETH_GSTRING_LEN);
-	feat = calloc(1, sizeof(*feat) + blocks * sizeof(feat->features[0]));
-	if (!names || !feat) {
+	*n = info->sset_mask ? info->data[0] : 0;
+	names = calloc(1, sizeof(*names) + (size_t)*n * ETH_GSTRING_LEN);
+	*kind = calloc(*n ? *n : 1, sizeof(**kind));
+	if (!names || !*kind) {
 		ret = -ENOMEM;
 		goto out;
 	}
 	names->cmd = ETHTOOL_GSTRINGS;
 	names->string_set = ETH_SS_FEATURES;
-	names->len = n;
-	feat->cmd = ETHTOOL_GFEATURES;
-	feat->size = blocks;
+	names->len = *n;
 	ret = eth_ioctl(ifname, names);
-	if (!ret)
-		ret = eth_ioctl(ifname, feat);
+	for (uint32_t i = 0; !ret && i < *n; i++)
+		(*kind)[i] =
+			(int8_t)offload_of((const char *)names->data + (size_t)i * ETH_GSTRING_LEN);
+out:
+	if (ret) {
+		free(*kind);
+		*kind = NULL;
+	}
+	free(info);
+	free(names);
+	return ret;
+}
+
+int ethtool_offloads_get(const char *ifname, struct eth_offloads *o)
+{
+	struct ethtool_gfeatures *feat = NULL;
+	int8_t *kind;
+	uint32_t n;
+	int ret;
+
+	for (int i = 0; i < ETH_OFF_MAX; i++)
+		o->on[i] = -1, o->fixed[i] = 1;
+	ret = feature_kinds(ifname, &kind, &n);
 	if (ret)
+		return ret;
+	feat = calloc(1, sizeof(*feat) + (n + 31) / 32 * sizeof(feat->features[0]));
+	if (!feat) {
+		ret = -ENOMEM;
 		goto out;
-	for (uint32_t i = 0; i < n; i++) {
-		const char *name = (const char *)names->data + (size_t)i * ETH_GSTRING_LEN;
+	}
+	feat->cmd = ETHTOOL_GFEATURES;
+	feat->size = (n + 31) / 32;
+	ret = eth_ioctl(ifname, feat);
+	for (uint32_t i = 0; !ret && i < n; i++) {
 		const struct ethtool_get_features_block *b = &feat->features[i / 32];
 		uint32_t bit = 1u << (i % 32);
-		int k = offload_of(name);
+		int k = kind[i];
 		if (k < 0)
 			continue;
 		/* several features for one offload: on if any is on, changeable if any can */
@@ -198,8 +222,7 @@ int ethtool_offloads_get(const char *ifname, struct eth_offloads *o)
 		o->fixed[k] = o->fixed[k] && (!(b->available & bit) || (b->never_changed & bit));
 	}
 out:
-	free(info);
-	free(names);
+	free(kind);
 	free(feat);
 	return ret;
 }
@@ -261,50 +284,31 @@ int ethtool_flow_hash_set(const char *ifname, enum eth_flow f, uint64_t fields)
 
 int ethtool_offloads_set(const char *ifname, const int8_t want[ETH_OFF_MAX])
 {
-	struct ethtool_sset_info *info = calloc(1, sizeof(*info) + sizeof(uint32_t));
-	struct ethtool_gstrings *str = NULL;
 	struct ethtool_sfeatures *sf = NULL;
-	uint32_t n, blocks;
-	int ret;
+	int8_t *kind;
+	uint32_t n;
+	int ret = feature_kinds(ifname, &kind, &n);
 
-	if (!info)
+	if (ret)
+		return ret;
+	sf = calloc(1, sizeof(*sf) + (n + 31) / 32 * sizeof(sf->features[0]));
+	if (!sf) {
+		free(kind);
 		return -ENOMEM;
-	info->cmd = ETHTOOL_GSSET_INFO;
-	info->sset_mask = 1ull << ETH_SS_FEATURES;
-	ret = eth_ioctl(ifname, info);
-	if (ret)
-		goto out;
-	n = info->sset_mask ? info->data[0] : 0;
-	blocks = (n + 31) / 32;
-	str = calloc(1, sizeof(*str) + (size_t)n * ETH_GSTRING_LEN);
-	sf = calloc(1, sizeof(*sf) + blocks * sizeof(sf->features[0]));
-	if (!str || !sf) {
-		ret = -ENOMEM;
-		goto out;
 	}
-	str->cmd = ETHTOOL_GSTRINGS;
-	str->string_set = ETH_SS_FEATURES;
-	str->len = n;
-	ret = eth_ioctl(ifname, str);
-	if (ret)
-		goto out;
 	sf->cmd = ETHTOOL_SFEATURES;
-	sf->size = blocks;
+	sf->size = (n + 31) / 32;
 	for (uint32_t i = 0; i < n; i++) {
-		const char *name = (const char *)str->data + (size_t)i * ETH_GSTRING_LEN;
-		int k = offload_of(name);
-		if (k < 0 || want[k] < 0)
+		if (kind[i] < 0 || want[kind[i]] < 0)
 			continue;
 		sf->features[i / 32].valid |= 1u << (i % 32);
-		if (want[k])
+		if (want[kind[i]])
 			sf->features[i / 32].requested |= 1u << (i % 32);
 	}
 	/* the kernel answers > 0 when it had to adjust what was asked (a dependent feature):
 	 * the caller reads back what it got */
 	ret = eth_ioctl(ifname, sf);
-out:
-	free(info);
-	free(str);
+	free(kind);
 	free(sf);
 	return ret;
 }
