@@ -92,7 +92,8 @@ $(O)/vnfctl-obj/%.o: vnfctl/%.c $(wildcard vnfctl/*.h)
 	$(CC) $(CFLAGS) $(VNFCTL_CFLAGS) -c -o $@ $<
 
 # vnfctl rss is the dataplane's own rss command and hash, linked in, not copied.
-VNFCTL_SHARED := $(O)/dataplane/rss.o $(O)/dataplane/cli_rss.o $(O)/dataplane/ethtool.o
+VNFCTL_SHARED := $(O)/dataplane/rss.o $(O)/dataplane/cli_rss.o $(O)/dataplane/ethtool.o \
+                 $(O)/dataplane/rtnl.o
 $(VNFCTL): $(VNFCTL_OBJ) $(VNFCTL_SHARED)
 	$(CC) $(LDFLAGS) -o $@ $^ $(VNFCTL_LIBS) $(LDLIBS)
 

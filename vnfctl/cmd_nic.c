@@ -1,4 +1,5 @@
 /* vnfctl nic show: what the kernel's ethtool interface says about a NIC. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -240,12 +241,64 @@ static int nic_save_original(const char *ifname, const struct nic_state *orig, c
 	return ret;
 }
 
+/* "a.b.c.d/len". */
+static int parse_cidr(const char *s, uint8_t ip[4], uint8_t *plen)
+{
+	char buf[32], *slash, *end;
+	long l;
+
+	if (strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, s);
+	slash = strchr(buf, '/');
+	if (!slash)
+		return -EINVAL;
+	*slash = '\0';
+	l = strtol(slash + 1, &end, 10);
+	if (!slash[1] || *end || l < 0 || l > 32 || inet_pton(AF_INET, buf, ip) != 1)
+		return -EINVAL;
+	*plen = (uint8_t)l;
+	return 0;
+}
+
+/* Adds cidr to the addresses the kept state says vnfctl added (restore removes them). */
+static int state_note_addr(const char *ifname, const char *cidr, char *err, size_t errlen)
+{
+	char path[PATH_MAX], tmp[PATH_MAX + 8];
+	json_object *o, *a;
+	FILE *f;
+	int ret = 0;
+
+	nic_state_path(ifname, path, sizeof(path));
+	o = json_object_from_file(path);
+	if (!o) {
+		snprintf(err, errlen, "the kept state %.200s is unreadable", path);
+		return -EIO;
+	}
+	if (!json_object_object_get_ex(o, "addrs_added", &a)) {
+		a = json_object_new_array();
+		json_object_object_add(o, "addrs_added", a);
+	}
+	json_object_array_add(a, json_object_new_string(cidr));
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (!f || fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY), f) < 0 ||
+	    fclose(f) || rename(tmp, path)) {
+		snprintf(err, errlen, "cannot update %.200s: %s", path, strerror(errno));
+		ret = -EIO;
+	}
+	json_object_put(o);
+	return ret;
+}
+
 struct nic_setup_opts {
 	long queues, rx_slots, tx_slots; /* -1: not asked */
 	const char *key_hex, *profile;
 	int reta_equal, flow_hash; /* flow_hash: 0 none, 3 l3, 4 l4 */
 	int offloads;		   /* -1 none, 0 off, 1 on */
 	int dry_run;
+	const char *addr; /* --addr CIDR: added (if missing), and the link up */
+	uint8_t ip[4], plen;
 };
 
 static int parse_count(const struct vnfctl_cmd *c, const char *opt, const char *v, long max,
@@ -356,6 +409,10 @@ static int nic_plan(const char *ifname, const char *drv, const struct nic_setup_
 			want->fh[k] = f;
 		}
 	}
+	if (o->addr) {
+		want->has_up = 1;
+		want->up = 1;
+	}
 	if (o->offloads >= 0) {
 		if (!cur->has_off)
 			return cli_fail("%s (driver %s) cannot set offloads: not supported by the "
@@ -383,6 +440,7 @@ static void nic_undo_of(const struct nic_state *cur, const struct nic_state *wan
 	for (int k = 0; k < ETH_FLOW_MAX; k++)
 		undo->has_fh[k] = want->has_fh[k] && cur->has_fh[k];
 	undo->has_off = want->has_off && cur->has_off;
+	undo->has_up = want->has_up && cur->has_up;
 	for (int k = 0; k < ETH_OFF_MAX; k++)
 		if (cur->off.fixed[k])
 			undo->off.on[k] = -1;
@@ -400,10 +458,11 @@ int cmd_nic_setup(const struct vnfctl_ctx *ctx, int argc, char **argv)
 		{ "flow-hash", required_argument, 0, 'f' },
 		{ "offloads", required_argument, 0, 'o' },
 		{ "dry-run", no_argument, 0, 'n' },
+		{ "addr", required_argument, 0, 'a' },
 		{ 0, 0, 0, 0 },
 	};
 	const struct vnfctl_cmd *c = cli_find("nic", "setup");
-	struct nic_setup_opts o = { -1, -1, -1, NULL, NULL, 0, 0, -1, 0 };
+	struct nic_setup_opts o = { -1, -1, -1, NULL, NULL, 0, 0, -1, 0, NULL, { 0 }, 0 };
 	struct nic_state cur, want, undo;
 	char drv[64] = "?", err[VNFCTL_ERR_LEN], uerr[VNFCTL_ERR_LEN], *text;
 	const char *ifname;
@@ -449,6 +508,15 @@ int cmd_nic_setup(const struct vnfctl_ctx *ctx, int argc, char **argv)
 		case 'n':
 			o.dry_run = 1;
 			break;
+		case 'a':
+			o.addr = optarg;
+			if (parse_cidr(optarg, o.ip, &o.plen))
+				return cli_usage_fail(
+					c,
+					"--addr \"%s\": not an IPv4 address with prefix "
+					"length (a.b.c.d/0..32)",
+					optarg);
+			break;
 		default:
 			return cli_usage_fail(c, "unknown option or missing value: \"%s\"",
 					      argv[optind - 1]);
@@ -486,6 +554,19 @@ int cmd_nic_setup(const struct vnfctl_ctx *ctx, int argc, char **argv)
 		return cli_fail("%s (driver %s): cannot set %s; the rest was put back", ifname, drv,
 				err);
 	}
+	if (o.addr) {
+		unsigned idx = if_nametoindex(ifname);
+		int has = rtnl_addr_has(idx, o.ip, o.plen), ret = 0;
+		if (has == 0 && !(ret = rtnl_addr(idx, o.ip, o.plen, 1)))
+			ret = state_note_addr(ifname, o.addr, err, sizeof(err));
+		else if (has < 0)
+			ret = has;
+		if (ret == 0 && rtnl_addr_has(idx, o.ip, o.plen) != 1)
+			ret = -EIO;
+		if (ret)
+			return cli_fail("%s (driver %s): cannot add the address %s: %s", ifname,
+					drv, o.addr, ret == -EIO && *err ? err : strerror(-ret));
+	}
 	printf("%s: set and read back\n", ifname);
 	return EXIT_OK;
 }
@@ -513,6 +594,25 @@ int cmd_nic_restore(const struct vnfctl_ctx *ctx, int argc, char **argv)
 		return cli_fail("%s: %s: not a saved NIC state", argv[1], path);
 	if (!if_nametoindex(argv[1]))
 		return cli_fail("%s: no such interface", argv[1]);
+	{
+		json_object *o = json_tokener_parse(buf), *a;
+		for (size_t i = 0; o && json_object_object_get_ex(o, "addrs_added", &a) &&
+				   i < json_object_array_length(a);
+		     i++) {
+			const char *cidr = json_object_get_string(json_object_array_get_idx(a, i));
+			uint8_t ip[4], plen;
+			int ret;
+			if (!cidr || parse_cidr(cidr, ip, &plen))
+				continue;
+			ret = rtnl_addr(if_nametoindex(argv[1]), ip, plen, 0);
+			if (ret && ret != -EADDRNOTAVAIL) {
+				json_object_put(o);
+				return cli_fail("%s: restore: cannot remove the address %s: %s",
+						argv[1], cidr, strerror(-ret));
+			}
+		}
+		json_object_put(o);
+	}
 	if (nic_state_apply(argv[1], &orig, err, sizeof(err)))
 		return cli_fail("%s: restore: %s (the saved state stays in %s)", argv[1], err,
 				path);

@@ -88,6 +88,7 @@ const struct vnfctl_cmd vnfctl_cmds[] = {
 	  "  --reta equal     RETA[i] = i % queues, as `ethtool -X IFACE equal N`\n"
 	  "  --flow-hash l4   tcp4/udp4/tcp6/udp6 hashed on addresses and ports (l3: addresses)\n"
 	  "  --offloads off   TSO, GSO, GRO, LRO and checksums off, as netmap wants\n"
+	  "  --addr CIDR      an IPv4 address on it (rtnetlink), and the link up\n"
 	  "  --dry-run        print what would be set, change nothing" },
 	{ "nic", "restore", cmd_nic_restore, "IFACE",
 	  "put back the settings a NIC had before the first vnfctl nic setup",

@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <net/if.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,8 @@ void nic_state_read(const char *ifname, struct nic_state *s)
 	for (int f = 0; f < ETH_FLOW_MAX; f++)
 		s->has_fh[f] = ethtool_flow_hash_get(ifname, (enum eth_flow)f, &s->fh[f]) == 0;
 	s->has_off = ethtool_offloads_get(ifname, &s->off) == 0;
+	s->up = rtnl_link_is_up(ifname);
+	s->has_up = s->up >= 0;
 }
 
 static int part_fail(char *err, size_t errlen, int ret, const char *what)
@@ -83,6 +86,13 @@ int nic_state_apply(const char *ifname, const struct nic_state *w, char *err, si
 		if (ret)
 			return part_fail(err, errlen, ret, "offloads");
 	}
+	if (w->has_up) {
+		ret = rtnl_link_up(if_nametoindex(ifname), w->up);
+		if (!ret && rtnl_link_is_up(ifname) != w->up)
+			ret = -EIO;
+		if (ret)
+			return part_fail(err, errlen, ret, w->up ? "link up" : "link down");
+	}
 	return 0;
 }
 
@@ -132,6 +142,8 @@ char *nic_state_to_json(const struct nic_state *s)
 						       json_object_new_boolean(s->off.on[k]));
 		json_object_object_add(o, "offloads", v);
 	}
+	if (s->has_up)
+		json_object_object_add(o, "up", json_object_new_boolean(s->up));
 	out = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY));
 	json_object_put(o);
 	return out;
@@ -203,6 +215,10 @@ int nic_state_from_json(const char *text, struct nic_state *s)
 						      &x))
 				s->off.on[k] = (int8_t)json_object_get_boolean(x);
 		}
+	}
+	if (json_object_object_get_ex(o, "up", &v)) {
+		s->has_up = 1;
+		s->up = json_object_get_boolean(v);
 	}
 out:
 	json_object_put(o);

@@ -4,6 +4,7 @@
 #define VNFCTL_NIC_STATE_H
 #include <stddef.h>
 #include "../dataplane/ethtool.h"
+#include "../dataplane/rtnl.h"
 
 struct nic_state {
 	int has_ch, has_rings, has_rss, has_fh[ETH_FLOW_MAX], has_off;
@@ -12,6 +13,7 @@ struct nic_state {
 	struct eth_rss rss;
 	uint64_t fh[ETH_FLOW_MAX];
 	struct eth_offloads off;
+	int has_up, up; /* the link's administrative state */
 };
 
 /* Reads what the driver reports; a part it lacks is left out (has_* 0). */

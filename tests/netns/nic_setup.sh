@@ -6,8 +6,10 @@
 #   rss_refused      --rss-profile ms: "cannot set the RSS key or table" (veth has no RSS) and
 #                    nothing else changed (queues still 2)
 #   too_many_queues  --queues 9: the error names the device's maximum, nothing changed
-#   restore          nic restore: ethtool -l and -k exactly as before the first setup, and a
-#                    second restore has nothing to do
+#   addr / bad_cidr  --addr 10.77.0.1/24 puts the address on and the link up; a bad CIDR is a
+#                    usage error
+#   restore          nic restore: ethtool -l and -k exactly as before the first setup, the
+#                    address gone, and a second restore has nothing to do
 # Env: O (build dir).
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -58,12 +60,29 @@ else
 	fail nic_setup.too_many_queues "exit $rc: $out"
 fi
 
+out=$(v nic setup "$IF_A" --addr 10.77.0.1/24 2>&1)
+a=$(ip -n "$NS_GEN" -br addr show "$IF_A")
+up=$(ip -n "$NS_GEN" -o link show "$IF_A" | grep -c '[<,]UP[,>]')
+if [ "$out" = "$IF_A: set and read back" ] && grep -q '10.77.0.1/24' <<<"$a" && [ "$up" = 1 ]; then
+	ok nic_setup.addr
+else
+	fail nic_setup.addr "$out" "$a" "up: $up"
+fi
+out=$(v nic setup "$IF_A" --addr 10.77.0.1/33 2>&1)
+rc=$?
+if [ "$rc" = 2 ] && grep -q -- '--addr "10.77.0.1/33": not an IPv4 address with prefix length' <<<"$out"; then
+	ok nic_setup.bad_cidr
+else
+	fail nic_setup.bad_cidr "exit $rc: $out"
+fi
+
 out=$(v nic restore "$IF_A" 2>&1)
 again=$(v nic restore "$IF_A" 2>&1)
 ns_in_gen ethtool -l "$IF_A" >"$t/l1"
 ns_in_gen ethtool -k "$IF_A" >"$t/k1"
+a=$(ip -n "$NS_GEN" -br addr show "$IF_A")
 if [ "$out" = "$IF_A: original settings restored" ] && cmp -s "$t/l0" "$t/l1" && cmp -s "$t/k0" "$t/k1" &&
-	[ "$again" = "$IF_A: nothing to restore" ]; then
+	[ "$again" = "$IF_A: nothing to restore" ] && ! grep -q 10.77.0.1 <<<"$a"; then
 	ok nic_setup.restore
 else
 	fail nic_setup.restore "$out / $again" "$(diff "$t/l0" "$t/l1"; diff "$t/k0" "$t/k1")"
