@@ -103,14 +103,6 @@ static uint32_t mask_of(unsigned len)
 	return len ? ~0u << (32 - len) : 0;
 }
 
-static void put_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
 /* The reference: a naive longest-prefix search over the route list.  Returns the gateway, -1
  * for the connected subnet, -2 for no route. */
 static int reference_gw(uint32_t ip)
@@ -142,8 +134,8 @@ static void build_frame(uint8_t *f, uint32_t flow, uint32_t dst)
 	store_be16(ip + 4, (uint16_t)flow); /* id */
 	ip[8] = 64;
 	ip[9] = 17;
-	put_be32(ip + 12, SRC_NET + flow + 1);
-	put_be32(ip + 16, dst);
+	store_be32(ip + 12, SRC_NET + flow + 1);
+	store_be32(ip + 16, dst);
 	store_be16(ip + 10, csum_fold(csum_add(0, ip, 20)));
 	store_be16(udp, (uint16_t)(1024 + rng() % 60000));
 	store_be16(udp + 2, UDP_DPORT);
@@ -204,16 +196,16 @@ static int build_all(struct table_info *ti, char *err, size_t errlen)
 	c->port.mem.flows = FLOWS;
 	c->port.mem.size = FRAME;
 	c->n_addrs = 1;
-	put_be32(c->addrs[0].ip, OUR_IP);
+	store_be32(c->addrs[0].ip, OUR_IP);
 	c->addrs[0].prefix_len = OUR_PREFIX;
 	for (unsigned i = 0; i < ROUTES; i++) {
-		put_be32(c->app.routes[i].dst, routes[i].prefix);
+		store_be32(c->app.routes[i].dst, routes[i].prefix);
 		c->app.routes[i].prefix_len = routes[i].len;
-		put_be32(c->app.routes[i].via, GW_IP(routes[i].gw));
+		store_be32(c->app.routes[i].via, GW_IP(routes[i].gw));
 	}
 	c->app.n_routes = ROUTES;
 	for (unsigned g = 0; g < GATEWAYS; g++) {
-		put_be32(c->arp[g].ip, GW_IP(g));
+		store_be32(c->arp[g].ip, GW_IP(g));
 		memcpy(c->arp[g].mac, "\x02\0\0\x47\x57", 5);
 		c->arp[g].mac[5] = (uint8_t)g;
 	}

@@ -92,18 +92,6 @@ uint32_t arp_count_static(const struct arp *a)
 	return __atomic_load_n(&a->n_static, __ATOMIC_RELAXED);
 }
 
-static void put_be16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put_be32(uint8_t *p, uint32_t v)
-{
-	put_be16(p, (uint16_t)(v >> 16));
-	put_be16(p + 2, (uint16_t)v);
-}
-
 static uint64_t add_sat(uint64_t t, uint64_t d)
 {
 	return t + d < t ? UINT64_MAX : t + d;
@@ -251,16 +239,16 @@ static void frame_build(uint8_t *f, const uint8_t *eth_dst, const uint8_t *eth_s
 	memcpy(f + 6, eth_src, 6);
 	if (tags_len)
 		memcpy(f + 12, tags, tags_len);
-	put_be16(f + 12 + tags_len, ETH_P_ARP);
-	put_be16(h, ARP_HTYPE_ETH);
-	put_be16(h + 2, ARP_PTYPE_IPV4);
+	store_be16(f + 12 + tags_len, ETH_P_ARP);
+	store_be16(h, ARP_HTYPE_ETH);
+	store_be16(h + 2, ARP_PTYPE_IPV4);
 	h[4] = 6;
 	h[5] = 4;
-	put_be16(h + 6, x->op);
+	store_be16(h + 6, x->op);
 	memcpy(h + 8, x->sha, 6);
-	put_be32(h + 14, x->spa);
+	store_be32(h + 14, x->spa);
 	memcpy(h + 18, x->tha, 6);
-	put_be32(h + 24, x->tpa);
+	store_be32(h + 24, x->tpa);
 }
 
 /* A request for e's address, broadcast or (probing a stale entry) to its known MAC.  The
@@ -387,7 +375,7 @@ static void hold_take(struct arp *a, uint32_t id, enum arp_pkts_fate fate, struc
 			a->hold[(size_t)id * a->p.hold_len + (e->hold_head + i) % a->p.hold_len];
 	out->n_pkts = e->hold_n;
 	out->fate = fate;
-	put_be32(out->ip, e->ip);
+	store_be32(out->ip, e->ip);
 	memcpy(out->mac, e->mac, 6);
 	if (fate == ARP_PKTS_DROP)
 		cnt_add(a, ARP_CNT_HELD_DROPPED, e->hold_n);

@@ -1,20 +1,12 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <x86intrin.h>
 #include "arpw.h"
 #include "txq.h"
 
 /* arp_tick every 2^24 TSC cycles (a few ms): retries are a second apart by default. */
 #define ARPW_TICK_TSC (1ull << 24)
-
-static uint64_t arpw_now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 int arpw_init(struct arpw *w, struct arp *arp, const uint8_t mac[6], uint32_t hold_max)
 {
@@ -147,7 +139,7 @@ void arpw_poll(struct arpw *w)
 	if (tsc < w->next_tick_tsc)
 		return;
 	w->next_tick_tsc = tsc + ARPW_TICK_TSC;
-	now = arpw_now_ns();
+	now = clock_now_ns();
 	for (int more = 1; more;) {
 		more = arp_tick(w->arp, now, &w->out);
 		arpw_emit(w, &w->out);

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define CACHE_LINE	64
 #define __cache_aligned __attribute__((aligned(CACHE_LINE)))
@@ -27,6 +28,26 @@ static inline uint32_t load_be32(const uint8_t *p)
 	uint32_t v;
 	memcpy(&v, p, sizeof(v));
 	return __builtin_bswap32(v);
+}
+
+static inline void store_be16(uint8_t *p, uint16_t v)
+{
+	v = __builtin_bswap16(v);
+	memcpy(p, &v, sizeof(v));
+}
+
+static inline void store_be32(uint8_t *p, uint32_t v)
+{
+	v = __builtin_bswap32(v);
+	memcpy(p, &v, sizeof(v));
+}
+
+/* CLOCK_MONOTONIC in nanoseconds: the engine's one clock (vDSO, no system call). */
+static inline uint64_t clock_now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 /* Zeroed memory for structures with cache-aligned members (calloc only aligns to 16). */

@@ -41,10 +41,4 @@ static inline uint16_t csum_update16(uint16_t check, uint16_t old, uint16_t new_
 	return csum_fold(s);
 }
 
-static inline void store_be16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
 #endif

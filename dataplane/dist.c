@@ -120,13 +120,6 @@ struct dist {
 	int ext;      /* external app (vnfio): the caller's threads are the workers */
 };
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* Busy-poll while traffic flows; after a while without any, yield, and after longer, sleep,
  * so an idle dataplane (or one sharing too few cores) gives its CPUs away.  Sleeping starts
  * only after thousands of empty polls (about a millisecond), far more than a loaded port is
@@ -159,7 +152,7 @@ static inline void poll_done(unsigned *idle, unsigned work, unsigned burst)
 
 static int past_deadline(struct dist *d)
 {
-	return now_ns() > __atomic_load_n(&d->deadline_ns, __ATOMIC_ACQUIRE);
+	return clock_now_ns() > __atomic_load_n(&d->deadline_ns, __ATOMIC_ACQUIRE);
 }
 
 static struct dist_io *tx_io(struct dist *d)
@@ -204,7 +197,7 @@ static int worker_to_writer(struct dist_worker *w, struct pkt *p)
 		return 0;
 	}
 	if (w->is_writer) {
-		arpw_take(&w->d->arpw, p, now_ns());
+		arpw_take(&w->d->arpw, p, clock_now_ns());
 		return 1;
 	}
 	if (ring_enqueue_burst_spsc(&w->arp_in, (void *const *)&p, 1))
@@ -519,7 +512,7 @@ static uint16_t tx_one_burst(struct dist *d, struct dist_worker *w, struct dp_co
 	else
 		pktpool_return_burst_spsc(&d->rx_pool, pkts, m);
 	if (nw) {
-		uint64_t now = now_ns();
+		uint64_t now = clock_now_ns();
 		for (uint16_t i = 0; i < nw; i++)
 			arpw_take(&d->arpw, wr[i], now);
 	}
@@ -707,7 +700,7 @@ static unsigned worker0_arp_from_others(struct dist_worker *w0)
 		struct pkt *pkts[16];
 		uint16_t n = (uint16_t)ring_dequeue_burst_spsc(&d->w[i].arp_in, (void **)pkts, 16);
 		if (n && !now)
-			now = now_ns();
+			now = clock_now_ns();
 		for (uint16_t j = 0; j < n; j++)
 			arpw_take(&d->arpw, pkts[j], now);
 		total += n;
@@ -899,7 +892,7 @@ static int dist_arp_setup(struct dist *d, char *err, size_t errlen)
 		memcpy(p.addrs[i].ip, c->addrs[i].ip, 4);
 		p.addrs[i].prefix_len = c->addrs[i].prefix_len;
 	}
-	p.hash_seed = (uint32_t)now_ns();
+	p.hash_seed = (uint32_t)clock_now_ns();
 	ret = arp_create(&d->arp, &p);
 	if (!ret)
 		ret = arpw_init(&d->arpw, d->arp, p.mac, DIST_ARP_HOLD_MAX);
@@ -1154,7 +1147,7 @@ void dist_stop(struct dist *d)
 	if (d->stopped)
 		return;
 	d->stopped = 1;
-	__atomic_store_n(&d->deadline_ns, now_ns() + DIST_DRAIN_TIMEOUT_NS, __ATOMIC_RELEASE);
+	__atomic_store_n(&d->deadline_ns, clock_now_ns() + DIST_DRAIN_TIMEOUT_NS, __ATOMIC_RELEASE);
 	__atomic_store_n(&d->stop, 1, __ATOMIC_RELEASE);
 	mark_unstarted_done(d);
 	for (int i = 0; i < d->n_io; i++)
@@ -1170,7 +1163,7 @@ void dist_stop(struct dist *d)
 		struct pkt *p;
 		for (uint16_t i = 1; !d->sw && i < d->n_workers; i++)
 			while (ring_dequeue_burst_spsc(&d->w[i].arp_in, (void **)&p, 1))
-				arpw_take(&d->arpw, p, now_ns());
+				arpw_take(&d->arpw, p, clock_now_ns());
 		arpw_flush(&d->arpw);
 	}
 	d->joined = 1;

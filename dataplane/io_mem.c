@@ -85,9 +85,7 @@ static void mem_build_udp(uint8_t *f, uint16_t size, uint32_t flow)
  * pace whether or not the reader keeps up. */
 static uint64_t mem_paced_due(struct mem_queue *mq)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	uint64_t now = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	uint64_t now = clock_now_ns();
 	if (!mq->start_ns)
 		mq->start_ns = now;
 	return (uint64_t)((double)(now - mq->start_ns) * (double)mq->rate / 1e9) + 1;

@@ -48,14 +48,6 @@ static int ip_subnet_special(const struct router *r, uint32_t ip)
 	return 0;
 }
 
-static void store_ip(uint8_t out[4], uint32_t ip)
-{
-	out[0] = (uint8_t)(ip >> 24);
-	out[1] = (uint8_t)(ip >> 16);
-	out[2] = (uint8_t)(ip >> 8);
-	out[3] = (uint8_t)ip;
-}
-
 static int router_add(struct router *r, uint32_t dst, uint8_t len, uint32_t nh, char *err,
 		      size_t errlen, const char *what)
 {
@@ -160,7 +152,7 @@ static int route_of(const struct router *r, uint32_t ip, uint8_t nexthop[4])
 	if (lpm_lookup(r->lpm, ip, &nh))
 		return 0;
 	if (nh == ROUTER_NH_CONNECTED)
-		store_ip(nexthop, ip);
+		store_be32(nexthop, ip);
 	else
 		memcpy(nexthop, r->nh[nh].ip, 4);
 	return 1;

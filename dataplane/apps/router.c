@@ -2,16 +2,8 @@
  * (app.routes), one port in and out (a "router on a stick", as a VNF with one vNIC is).  The
  * decision is router.c's; the engine resolves each next hop's MAC through ARP. */
 #include <stdlib.h>
-#include <time.h>
 #include "app.h"
 #include "router.h"
-
-static uint64_t router_now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static int router_app_create(const struct dp_config *cfg, void **shared, char *err, size_t errlen)
 {
@@ -31,7 +23,7 @@ static int router_app_init(struct app_ctx *ctx, char *err, size_t errlen)
 	(void)errlen;
 	if (!b)
 		return -1;
-	router_bucket_init(b, router_now_ns());
+	router_bucket_init(b, clock_now_ns());
 	ctx->state = b;
 	return 0;
 }
@@ -44,7 +36,7 @@ static void router_app_fini(struct app_ctx *ctx)
 static void router_process_burst(struct app_ctx *ctx, struct pkt **pkts, uint16_t n)
 {
 	const struct router *r = ctx->shared;
-	uint64_t now = router_now_ns();
+	uint64_t now = clock_now_ns();
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct pkt *p = pkts[i];
