@@ -12,10 +12,10 @@
 #include <unistd.h>
 #include "cli.h"
 #include "domxml.h"
+#include "files.h"
 #include "virt.h"
 
 #define STATE_DIR_DEFAULT "/var/lib/vnfctl/domains"
-#define FILE_MAX	  (16 << 20)
 
 struct domain_edit_opts {
 	int detach;
@@ -198,90 +198,6 @@ static int edit_apply(const struct domain_edit_opts *o, const char *xml, size_t 
 	return ret;
 }
 
-static int read_all(const char *path, char **buf, size_t *len, char *err, size_t errlen)
-{
-	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
-	size_t cap = 65536, n = 0;
-	char *b = NULL;
-	int ret = 0;
-
-	*buf = NULL;
-	if (!f) {
-		snprintf(err, errlen, "cannot read: %s", strerror(errno));
-		return -errno;
-	}
-	b = malloc(cap + 1);
-	while (b) {
-		size_t k = fread(b + n, 1, cap - n, f);
-		n += k;
-		if (n < cap)
-			break;
-		if (cap >= FILE_MAX) {
-			snprintf(err, errlen, "larger than %d MiB", FILE_MAX >> 20);
-			ret = -EFBIG;
-			break;
-		}
-		cap *= 2;
-		char *nb = realloc(b, cap + 1);
-		if (!nb) {
-			free(b);
-			b = NULL;
-		}
-		b = nb;
-	}
-	if (!b && !ret) {
-		snprintf(err, errlen, "out of memory");
-		ret = -ENOMEM;
-	} else if (!ret && ferror(f)) {
-		snprintf(err, errlen, "cannot read: %s", strerror(errno));
-		ret = -EIO;
-	}
-	if (f != stdin)
-		fclose(f);
-	if (ret) {
-		free(b);
-		return ret;
-	}
-	b[n] = '\0';
-	*buf = b;
-	*len = n;
-	return 0;
-}
-
-/* Writes data to path through a temporary file renamed over it: readers see the old or the
- * new file, never half of one.  mode for a new file. */
-static int write_atomic(const char *path, const char *data, size_t len, mode_t mode, char *err,
-			size_t errlen)
-{
-	char tmp[PATH_MAX];
-	int fd, ret = 0;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.vnfctl-XXXXXX", path) >= (int)sizeof(tmp)) {
-		snprintf(err, errlen, "path too long");
-		return -ENAMETOOLONG;
-	}
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		snprintf(err, errlen, "cannot create a file beside it: %s", strerror(errno));
-		return -errno;
-	}
-	if (fchmod(fd, mode) || write(fd, data, len) != (ssize_t)len || fsync(fd)) {
-		ret = -errno;
-		snprintf(err, errlen, "cannot write: %s", strerror(errno));
-	}
-	if (close(fd) && !ret) {
-		ret = -errno;
-		snprintf(err, errlen, "cannot write: %s", strerror(errno));
-	}
-	if (!ret && rename(tmp, path)) {
-		ret = -errno;
-		snprintf(err, errlen, "cannot replace it: %s", strerror(errno));
-	}
-	if (ret)
-		unlink(tmp);
-	return ret;
-}
-
 /* Prints a unified diff of before and after, labelled with name, using diff(1). */
 static int print_diff(const char *name, const char *before, const char *after)
 {
@@ -407,7 +323,7 @@ int cmd_domain_rewrite(const struct vnfctl_ctx *ctx, int argc, char **argv)
 	} else if (i + 1 < argc) {
 		return cli_usage_fail(c, "show takes no arguments");
 	}
-	if (read_all(in, &xml, &len, err, sizeof(err)))
+	if (file_read_all(in, &xml, &len, err, sizeof(err)))
 		return cli_fail("%s: %s", in, err);
 	if (!strcmp(sub, "show")) {
 		rc = show_xml(ctx, in, xml, len);
@@ -419,7 +335,7 @@ int cmd_domain_rewrite(const struct vnfctl_ctx *ctx, int argc, char **argv)
 	if (rc)
 		return cli_fail("%s: %s: %s", in, sub, err);
 	if (out)
-		rc = write_atomic(out, res, strlen(res), 0644, err, sizeof(err));
+		rc = file_write_atomic(out, res, strlen(res), 0644, err, sizeof(err));
 	else
 		rc = fputs(res, stdout) < 0 || fflush(stdout) ? -EIO : 0;
 	xmlFree(res);
@@ -431,34 +347,19 @@ int cmd_domain_rewrite(const struct vnfctl_ctx *ctx, int argc, char **argv)
 
 /* ---- live: through libvirt ------------------------------------------------------------- */
 
-static const char *state_dir(void)
-{
-	const char *d = getenv("VNFCTL_STATE_DIR");
-	return d && *d ? d : STATE_DIR_DEFAULT;
-}
-
 /* Keeps xml as the domain's original, the first time only (0600: it holds secrets). */
 static int backup_keep(const char *uuid, const char *xml, char *path, size_t plen, char *err,
 		       size_t errlen)
 {
-	const char *dir = state_dir();
+	const char *dir = state_dir(STATE_DIR_DEFAULT);
 	struct stat st;
+	int ret;
 
 	snprintf(path, plen, "%s/%s.xml", dir, uuid);
 	if (stat(path, &st) == 0)
 		return 0;
-	/* mkdir -p dir */
-	char sub[PATH_MAX];
-	snprintf(sub, sizeof(sub), "%s/", dir);
-	for (char *p = strchr(sub + 1, '/'); p; p = strchr(p + 1, '/')) {
-		*p = '\0';
-		if (mkdir(sub, 0700) && errno != EEXIST) {
-			snprintf(err, errlen, "state directory %.200s: %s", sub, strerror(errno));
-			return -errno;
-		}
-		*p = '/';
-	}
-	return write_atomic(path, xml, strlen(xml), 0600, err, errlen);
+	ret = state_mkdir(dir, err, errlen);
+	return ret ? ret : file_write_atomic(path, xml, strlen(xml), 0600, err, errlen);
 }
 
 /* Test hook: a command run between computing the change and defining it, to prove that a
@@ -679,8 +580,8 @@ int cmd_domain_restore(const struct vnfctl_ctx *ctx, int argc, char **argv)
 		rc = cli_fail("%s: %s", name, err);
 		goto out;
 	}
-	snprintf(path, sizeof(path), "%s/%s.xml", state_dir(), uuid);
-	if (read_all(path, &orig, &len, err, sizeof(err))) {
+	snprintf(path, sizeof(path), "%s/%s.xml", state_dir(STATE_DIR_DEFAULT), uuid);
+	if (file_read_all(path, &orig, &len, err, sizeof(err))) {
 		rc = cli_fail("%s: restore: no original kept (%s: %s)", name, path, err);
 		goto out;
 	}
@@ -818,7 +719,7 @@ int cmd_domain_new(const struct vnfctl_ctx *ctx, int argc, char **argv)
 				"$VNFCTL_TEMPLATE_DIR, /usr/share/vnfctl/templates or the source "
 				"tree; or a path)",
 				tmpl, tmpl);
-	if (read_all(path, &xml, &len, err, sizeof(err)))
+	if (file_read_all(path, &xml, &len, err, sizeof(err)))
 		return cli_fail("%s: %s", path, err);
 	doc = domxml_parse(xml, len, err, sizeof(err));
 	if (!doc) {

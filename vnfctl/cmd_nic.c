@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "../dataplane/ethtool.h"
 #include "../dataplane/rss.h"
+#include "files.h"
 #include "nic_state.h"
 
 /* RXH_* bits as ethtool -n names them. */
@@ -203,92 +204,69 @@ int cmd_nic_show(const struct vnfctl_ctx *ctx, int argc, char **argv)
 
 static void nic_state_path(const char *ifname, char *path, size_t len)
 {
-	const char *d = getenv("VNFCTL_STATE_DIR");
-	snprintf(path, len, "%s/nic-%s.json", d && *d ? d : NIC_STATE_DEFAULT, ifname);
+	snprintf(path, len, "%s/nic-%s.json", state_dir(NIC_STATE_DEFAULT), ifname);
+}
+
+static int nic_state_write(const char *path, const struct nic_state *s, char *err, size_t errlen)
+{
+	char *text = nic_state_to_json(s);
+	int ret = text ? file_write_atomic(path, text, strlen(text), 0600, err, errlen) : -ENOMEM;
+
+	if (!text)
+		snprintf(err, errlen, "out of memory");
+	free(text);
+	return ret;
 }
 
 /* The original settings, written once: the first change keeps them until nic restore. */
 static int nic_save_original(const char *ifname, const struct nic_state *orig, char *err,
 			     size_t errlen)
 {
-	char path[PATH_MAX], tmp[PATH_MAX + 16], *text;
-	FILE *f;
-	int ret = 0;
+	char path[PATH_MAX];
+	int ret;
 
 	nic_state_path(ifname, path, sizeof(path));
 	if (access(path, F_OK) == 0)
 		return 0;
-	for (char *p = strchr(path + 1, '/'); p; p = strchr(p + 1, '/')) {
-		*p = '\0';
-		if (mkdir(path, 0700) && errno != EEXIST) {
-			snprintf(err, errlen, "state directory %.200s: %s", path, strerror(errno));
-			*p = '/';
-			return -errno;
-		}
-		*p = '/';
-	}
-	text = nic_state_to_json(orig);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = text ? fopen(tmp, "w") : NULL;
-	if (!f || fputs(text, f) < 0 || fclose(f) || rename(tmp, path)) {
-		snprintf(err, errlen, "cannot keep the original settings in %.200s: %s", path,
-			 strerror(errno));
-		ret = -EIO;
-		if (f)
-			unlink(tmp);
-	}
+	ret = state_mkdir(state_dir(NIC_STATE_DEFAULT), err, errlen);
+	return ret ? ret : nic_state_write(path, orig, err, errlen);
+}
+
+/* The kept state. */
+static int nic_state_load(const char *path, struct nic_state *s, char *err, size_t errlen)
+{
+	char *text;
+	size_t len;
+	int ret = file_read_all(path, &text, &len, err, errlen);
+
+	if (ret)
+		return ret;
+	ret = nic_state_from_json(text, s);
+	if (ret)
+		snprintf(err, errlen, "not a kept NIC state");
 	free(text);
 	return ret;
 }
 
-/* "a.b.c.d/len". */
-static int parse_cidr(const char *s, uint8_t ip[4], uint8_t *plen)
+/* Adds ip/len to the addresses the kept state says vnfctl added (restore removes them). */
+static int state_note_addr(const char *ifname, const uint8_t ip[4], uint8_t len, char *err,
+			   size_t errlen)
 {
-	char buf[32], *slash, *end;
-	long l;
-
-	if (strlen(s) >= sizeof(buf))
-		return -EINVAL;
-	strcpy(buf, s);
-	slash = strchr(buf, '/');
-	if (!slash)
-		return -EINVAL;
-	*slash = '\0';
-	l = strtol(slash + 1, &end, 10);
-	if (!slash[1] || *end || l < 0 || l > 32 || inet_pton(AF_INET, buf, ip) != 1)
-		return -EINVAL;
-	*plen = (uint8_t)l;
-	return 0;
-}
-
-/* Adds cidr to the addresses the kept state says vnfctl added (restore removes them). */
-static int state_note_addr(const char *ifname, const char *cidr, char *err, size_t errlen)
-{
-	char path[PATH_MAX], tmp[PATH_MAX + 8];
-	json_object *o, *a;
-	FILE *f;
-	int ret = 0;
+	char path[PATH_MAX];
+	struct nic_state s;
+	int ret;
 
 	nic_state_path(ifname, path, sizeof(path));
-	o = json_object_from_file(path);
-	if (!o) {
-		snprintf(err, errlen, "the kept state %.200s is unreadable", path);
-		return -EIO;
+	ret = nic_state_load(path, &s, err, errlen);
+	if (ret)
+		return ret;
+	if (s.n_added >= NIC_ADDRS_MAX) {
+		snprintf(err, errlen, "more than %d addresses added", NIC_ADDRS_MAX);
+		return -ENOSPC;
 	}
-	if (!json_object_object_get_ex(o, "addrs_added", &a)) {
-		a = json_object_new_array();
-		json_object_object_add(o, "addrs_added", a);
-	}
-	json_object_array_add(a, json_object_new_string(cidr));
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "w");
-	if (!f || fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY), f) < 0 ||
-	    fclose(f) || rename(tmp, path)) {
-		snprintf(err, errlen, "cannot update %.200s: %s", path, strerror(errno));
-		ret = -EIO;
-	}
-	json_object_put(o);
-	return ret;
+	memcpy(s.added[s.n_added].ip, ip, 4);
+	s.added[s.n_added++].len = len;
+	return nic_state_write(path, &s, err, errlen);
 }
 
 struct nic_setup_opts {
@@ -510,7 +488,7 @@ int cmd_nic_setup(const struct vnfctl_ctx *ctx, int argc, char **argv)
 			break;
 		case 'a':
 			o.addr = optarg;
-			if (parse_cidr(optarg, o.ip, &o.plen))
+			if (nic_parse_cidr(optarg, o.ip, &o.plen))
 				return cli_usage_fail(
 					c,
 					"--addr \"%s\": not an IPv4 address with prefix "
@@ -558,7 +536,7 @@ int cmd_nic_setup(const struct vnfctl_ctx *ctx, int argc, char **argv)
 		unsigned idx = if_nametoindex(ifname);
 		int has = rtnl_addr_has(idx, o.ip, o.plen), ret = 0;
 		if (has == 0 && !(ret = rtnl_addr(idx, o.ip, o.plen, 1)))
-			ret = state_note_addr(ifname, o.addr, err, sizeof(err));
+			ret = state_note_addr(ifname, o.ip, o.plen, err, sizeof(err));
 		else if (has < 0)
 			ret = has;
 		if (ret == 0 && rtnl_addr_has(idx, o.ip, o.plen) != 1)
@@ -574,44 +552,31 @@ int cmd_nic_setup(const struct vnfctl_ctx *ctx, int argc, char **argv)
 int cmd_nic_restore(const struct vnfctl_ctx *ctx, int argc, char **argv)
 {
 	const struct vnfctl_cmd *c = cli_find("nic", "restore");
-	char path[PATH_MAX], err[VNFCTL_ERR_LEN], buf[1 << 16];
+	char path[PATH_MAX], err[VNFCTL_ERR_LEN];
 	struct nic_state orig;
-	size_t n;
-	FILE *f;
+	unsigned idx;
+	int ret;
 
 	(void)ctx;
 	if (argc != 2 || argv[1][0] == '-')
 		return cli_usage_fail(c, "exactly one IFACE is required");
 	nic_state_path(argv[1], path, sizeof(path));
-	f = fopen(path, "r");
-	if (!f)
-		return errno == ENOENT ? (printf("%s: nothing to restore\n", argv[1]), EXIT_OK)
-				       : cli_fail("%s: %s: %s", argv[1], path, strerror(errno));
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	if (nic_state_from_json(buf, &orig))
-		return cli_fail("%s: %s: not a saved NIC state", argv[1], path);
-	if (!if_nametoindex(argv[1]))
+	if (access(path, F_OK) && errno == ENOENT) {
+		printf("%s: nothing to restore\n", argv[1]);
+		return EXIT_OK;
+	}
+	if (nic_state_load(path, &orig, err, sizeof(err)))
+		return cli_fail("%s: %s: %s", argv[1], path, err);
+	idx = if_nametoindex(argv[1]);
+	if (!idx)
 		return cli_fail("%s: no such interface", argv[1]);
-	{
-		json_object *o = json_tokener_parse(buf), *a;
-		for (size_t i = 0; o && json_object_object_get_ex(o, "addrs_added", &a) &&
-				   i < json_object_array_length(a);
-		     i++) {
-			const char *cidr = json_object_get_string(json_object_array_get_idx(a, i));
-			uint8_t ip[4], plen;
-			int ret;
-			if (!cidr || parse_cidr(cidr, ip, &plen))
-				continue;
-			ret = rtnl_addr(if_nametoindex(argv[1]), ip, plen, 0);
-			if (ret && ret != -EADDRNOTAVAIL) {
-				json_object_put(o);
-				return cli_fail("%s: restore: cannot remove the address %s: %s",
-						argv[1], cidr, strerror(-ret));
-			}
-		}
-		json_object_put(o);
+	for (unsigned i = 0; i < orig.n_added; i++) {
+		const uint8_t *a = orig.added[i].ip;
+		ret = rtnl_addr(idx, a, orig.added[i].len, 0);
+		if (ret && ret != -EADDRNOTAVAIL)
+			return cli_fail("%s: restore: cannot remove the address %u.%u.%u.%u/%u: %s",
+					argv[1], a[0], a[1], a[2], a[3], orig.added[i].len,
+					strerror(-ret));
 	}
 	if (nic_state_apply(argv[1], &orig, err, sizeof(err)))
 		return cli_fail("%s: restore: %s (the saved state stays in %s)", argv[1], err,

@@ -1,3 +1,4 @@
+#include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
 #include <json-c/json.h>
@@ -5,6 +6,25 @@
 #include <stdlib.h>
 #include <string.h>
 #include "nic_state.h"
+
+int nic_parse_cidr(const char *s, uint8_t ip[4], uint8_t *plen)
+{
+	char buf[32], *slash, *end;
+	long l;
+
+	if (strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, s);
+	slash = strchr(buf, '/');
+	if (!slash)
+		return -EINVAL;
+	*slash = '\0';
+	l = strtol(slash + 1, &end, 10);
+	if (!slash[1] || *end || l < 0 || l > 32 || inet_pton(AF_INET, buf, ip) != 1)
+		return -EINVAL;
+	*plen = (uint8_t)l;
+	return 0;
+}
 
 void nic_state_read(const char *ifname, struct nic_state *s)
 {
@@ -33,7 +53,8 @@ int nic_state_apply(const char *ifname, const struct nic_state *w, char *err, si
 
 	if (w->has_ch) {
 		ret = ethtool_channels_set(ifname, &w->ch);
-		nic_state_read(ifname, &now);
+		if (!ret)
+			ret = ethtool_channels_get(ifname, &now.ch);
 		if (!ret && (now.ch.rx != w->ch.rx || now.ch.tx != w->ch.tx ||
 			     now.ch.combined != w->ch.combined))
 			ret = -EIO;
@@ -42,7 +63,8 @@ int nic_state_apply(const char *ifname, const struct nic_state *w, char *err, si
 	}
 	if (w->has_rings) {
 		ret = ethtool_rings_set(ifname, w->rings.rx, w->rings.tx);
-		nic_state_read(ifname, &now);
+		if (!ret)
+			ret = ethtool_rings_get(ifname, &now.rings);
 		if (!ret && (now.rings.rx != w->rings.rx || now.rings.tx != w->rings.tx))
 			ret = -EIO;
 		if (ret)
@@ -51,7 +73,8 @@ int nic_state_apply(const char *ifname, const struct nic_state *w, char *err, si
 	if (w->has_rss) {
 		ret = ethtool_rss_set(ifname, w->rss.key_size ? w->rss.key : NULL, w->rss.key_size,
 				      w->rss.indir, w->rss.indir_size);
-		nic_state_read(ifname, &now);
+		if (!ret)
+			ret = ethtool_rss_get(ifname, &now.rss);
 		if (!ret &&
 		    (now.rss.key_size != w->rss.key_size ||
 		     memcmp(now.rss.key, w->rss.key, w->rss.key_size) ||
@@ -73,8 +96,8 @@ int nic_state_apply(const char *ifname, const struct nic_state *w, char *err, si
 	}
 	if (w->has_off) {
 		ret = ethtool_offloads_set(ifname, w->off.on);
-		ret = ret < 0 ? ret : 0;
-		nic_state_read(ifname, &now);
+		if (ret >= 0) /* > 0: the kernel adjusted dependent features; read what it did */
+			ret = ethtool_offloads_get(ifname, &now.off);
 		for (int k = 0; !ret && k < ETH_OFF_MAX; k++)
 			if (w->off.on[k] >= 0 && !w->off.fixed[k] &&
 			    now.off.on[k] != w->off.on[k]) {
@@ -144,6 +167,16 @@ char *nic_state_to_json(const struct nic_state *s)
 	}
 	if (s->has_up)
 		json_object_object_add(o, "up", json_object_new_boolean(s->up));
+	if (s->n_added) {
+		v = json_object_new_array();
+		for (unsigned i = 0; i < s->n_added; i++) {
+			const uint8_t *a = s->added[i].ip;
+			snprintf(hex, sizeof(hex), "%u.%u.%u.%u/%u", a[0], a[1], a[2], a[3],
+				 s->added[i].len);
+			json_object_array_add(v, json_object_new_string(hex));
+		}
+		json_object_object_add(o, "addrs_added", v);
+	}
 	out = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY));
 	json_object_put(o);
 	return out;
@@ -215,6 +248,17 @@ int nic_state_from_json(const char *text, struct nic_state *s)
 						      &x))
 				s->off.on[k] = (int8_t)json_object_get_boolean(x);
 		}
+	}
+	if (json_object_object_get_ex(o, "addrs_added", &v)) {
+		size_t n = json_object_array_length(v);
+		for (size_t i = 0; i < n && i < NIC_ADDRS_MAX; i++) {
+			const char *c = json_object_get_string(json_object_array_get_idx(v, i));
+			if (!c || nic_parse_cidr(c, s->added[i].ip, &s->added[i].len)) {
+				ret = -EINVAL;
+				goto out;
+			}
+		}
+		s->n_added = n < NIC_ADDRS_MAX ? (unsigned)n : NIC_ADDRS_MAX;
 	}
 	if (json_object_object_get_ex(o, "up", &v)) {
 		s->has_up = 1;

@@ -6,6 +6,11 @@
 #include "../dataplane/ethtool.h"
 #include "../dataplane/rtnl.h"
 
+#define NIC_ADDRS_MAX 16
+
+/* "a.b.c.d/len": 0 or -EINVAL. */
+int nic_parse_cidr(const char *s, uint8_t ip[4], uint8_t *len);
+
 struct nic_state {
 	int has_ch, has_rings, has_rss, has_fh[ETH_FLOW_MAX], has_off;
 	struct eth_channels ch;
@@ -14,6 +19,12 @@ struct nic_state {
 	uint64_t fh[ETH_FLOW_MAX];
 	struct eth_offloads off;
 	int has_up, up; /* the link's administrative state */
+	/* Kept state only: the IPv4 addresses nic setup added, which nic restore removes. */
+	unsigned n_added;
+	struct nic_addr {
+		uint8_t ip[4]; /* network order */
+		uint8_t len;
+	} added[NIC_ADDRS_MAX];
 };
 
 /* Reads what the driver reports; a part it lacks is left out (has_* 0). */
