@@ -72,6 +72,32 @@ static uint64_t worker_packets(const struct stats_snapshot *s, int id)
 	return UINT64_MAX;
 }
 
+/* The dataplane's address in these tests: 10.1.0.1/24. */
+static void our_addr(struct dp_config *c)
+{
+	c->n_addrs = 1;
+	memcpy(c->addrs[0].ip, "\x0a\x01\0\x01", 4);
+	c->addrs[0].prefix_len = 24;
+}
+
+/* Runs the engine for c on n frames (replayed once, c's packet budget being n), each
+ * transmitted one passed to hook, until every packet is accounted for; s is the final
+ * snapshot.  The caller destroys the engine. */
+static struct dist *run_frames(const struct dp_config *c, const uint8_t *const *frames,
+			       const uint16_t *lens, uint32_t n, struct io_mem_tx_hook *hook,
+			       struct stats_snapshot *s)
+{
+	struct dist *d;
+	char err[256];
+
+	CHECK(dist_create(&d, c, NULL, err, sizeof(err)) == 0);
+	CHECK(io_mem_load_frames(dist_port(d), frames, lens, n) == 0);
+	io_mem_set_tx_hook(dist_port(d), hook);
+	CHECK(dist_start(d, err, sizeof(err)) == 0);
+	CHECK(run_to_completion(d, n, s) == 0);
+	return d;
+}
+
 /* ---- a test app that records which worker saw which flow ------------------------------ */
 
 static uint32_t seen[8][FLOWS];	   /* [worker][flow], each row written only by its worker */
@@ -548,7 +574,6 @@ static void local_case(enum dp_mode mode)
 	struct stats_snapshot s;
 	struct dist *d;
 	struct io_mem_tx_hook hook = { capture_kind, NULL };
-	char err[256];
 
 	local_frame(local_frames[0], 1, 1, 0);	 /* ping to us: answered */
 	local_frame(local_frames[1], 17, 1, 9);	 /* udp-echo's port: echoed */
@@ -564,14 +589,8 @@ static void local_case(enum dp_mode mode)
 	mem_config(&c, mode, 1, 5);
 	strcpy(c.app.name, "udp-echo");
 	c.app.port = 9;
-	c.n_addrs = 1;
-	memcpy(c.addrs[0].ip, "\x0a\x01\0\x01", 4);
-	c.addrs[0].prefix_len = 24;
-	CHECK(dist_create(&d, &c, NULL, err, sizeof(err)) == 0);
-	CHECK(io_mem_load_frames(dist_port(d), frames, lens, 5) == 0);
-	io_mem_set_tx_hook(dist_port(d), &hook);
-	CHECK(dist_start(d, err, sizeof(err)) == 0);
-	CHECK(run_to_completion(d, 5, &s) == 0);
+	our_addr(&c);
+	d = run_frames(&c, frames, lens, 5, &hook, &s);
 	CHECK_EQ_U(s.rx, 5);
 	CHECK_EQ_U(s.tx, 2);
 	CHECK_EQ_U(s.drops[DROP_APP_DROP], 2);
@@ -615,20 +634,13 @@ static void arp_case(enum dp_mode mode, uint16_t workers)
 	struct stats_snapshot s;
 	struct dist *d;
 	struct io_mem_tx_hook hook = { capture_arp, NULL };
-	char err[256];
 
 	arp_request(f[0], 1); /* for us */
 	arp_request(f[1], 7); /* for someone else: updates the known asker, no reply */
 	arp_n_tx = 0;
 	mem_config(&c, mode, workers, 2);
-	c.n_addrs = 1;
-	memcpy(c.addrs[0].ip, "\x0a\x01\0\x01", 4);
-	c.addrs[0].prefix_len = 24;
-	CHECK(dist_create(&d, &c, NULL, err, sizeof(err)) == 0);
-	CHECK(io_mem_load_frames(dist_port(d), frames, lens, 2) == 0);
-	io_mem_set_tx_hook(dist_port(d), &hook);
-	CHECK(dist_start(d, err, sizeof(err)) == 0);
-	CHECK(run_to_completion(d, 2, &s) == 0);
+	our_addr(&c);
+	d = run_frames(&c, frames, lens, 2, &hook, &s);
 	CHECK_EQ_U(s.rx, 2);
 	CHECK_EQ_U(s.tx, 1);
 	CHECK_EQ_U(s.consumed, 1);
@@ -730,7 +742,6 @@ static void router_case(enum dp_mode mode, uint8_t io_cores)
 	struct stats_snapshot s;
 	struct dist *d;
 	struct io_mem_tx_hook hook = { capture_routed, NULL };
-	char err[256];
 
 	routed_udp(f[0], "\x0a\x02\0\x05", 64); /* via 10.1.0.254 */
 	routed_udp(f[1], "\x0a\x01\0\x09", 64); /* connected */
@@ -744,9 +755,7 @@ static void router_case(enum dp_mode mode, uint8_t io_cores)
 	/* one packet per burst everywhere, so each step sees the one before it done */
 	c.rx_burst = c.tx_burst = 1;
 	strcpy(c.app.name, "router");
-	c.n_addrs = 1;
-	memcpy(c.addrs[0].ip, "\x0a\x01\0\x01", 4);
-	c.addrs[0].prefix_len = 24;
+	our_addr(&c);
 	memcpy(c.app.routes[0].dst, "\x0a\x02\0\0", 4);
 	c.app.routes[0].prefix_len = 16;
 	memcpy(c.app.routes[0].via, "\x0a\x01\0\xfe", 4);
@@ -754,11 +763,7 @@ static void router_case(enum dp_mode mode, uint8_t io_cores)
 	c.n_arp = 1;
 	memcpy(c.arp[0].ip, "\x0a\x01\0\x02", 4);
 	memcpy(c.arp[0].mac, "\x02\0\0\0\0\x0a", 6);
-	CHECK(dist_create(&d, &c, NULL, err, sizeof(err)) == 0);
-	CHECK(io_mem_load_frames(dist_port(d), frames, lens, 6) == 0);
-	io_mem_set_tx_hook(dist_port(d), &hook);
-	CHECK(dist_start(d, err, sizeof(err)) == 0);
-	CHECK(run_to_completion(d, 6, &s) == 0);
+	d = run_frames(&c, frames, lens, 6, &hook, &s);
 	CHECK_EQ_U(s.rx, 6);
 	CHECK_EQ_U(s.tx, 4);
 	CHECK_EQ_U(s.consumed, 2);
@@ -812,7 +817,6 @@ static void mac_change_case(enum dp_mode mode)
 	struct stats_snapshot s;
 	struct dist *d;
 	struct io_mem_tx_hook hook = { capture_routed, NULL };
-	char err[256];
 
 	routed_udp(f[0], "\x0a\x02\0\x05", 64);
 	arp_reply(f[1], "\x0a\x01\0\xfe", "\x02\0\0\0\0\xfe");
@@ -823,18 +827,12 @@ static void mac_change_case(enum dp_mode mode)
 	mem_config(&c, mode, 1, 5);
 	c.rx_burst = c.tx_burst = 1;
 	strcpy(c.app.name, "router");
-	c.n_addrs = 1;
-	memcpy(c.addrs[0].ip, "\x0a\x01\0\x01", 4);
-	c.addrs[0].prefix_len = 24;
+	our_addr(&c);
 	memcpy(c.app.routes[0].dst, "\x0a\x02\0\0", 4);
 	c.app.routes[0].prefix_len = 16;
 	memcpy(c.app.routes[0].via, "\x0a\x01\0\xfe", 4);
 	c.app.n_routes = 1;
-	CHECK(dist_create(&d, &c, NULL, err, sizeof(err)) == 0);
-	CHECK(io_mem_load_frames(dist_port(d), frames, lens, 5) == 0);
-	io_mem_set_tx_hook(dist_port(d), &hook);
-	CHECK(dist_start(d, err, sizeof(err)) == 0);
-	CHECK(run_to_completion(d, 5, &s) == 0);
+	d = run_frames(&c, frames, lens, 5, &hook, &s);
 	CHECK_EQ_U(s.tx, 3);
 	CHECK_EQ_U(rt_n_tx, 4); /* the request, then the three packets */
 	CHECK(memcmp(rt_tx[1], "\x02\0\0\0\0\xfe", 6) == 0);
@@ -865,9 +863,7 @@ static void unresolved_case(enum dp_mode mode, uint16_t workers)
 	routed_udp(f, "\x0a\x01\0\x63", 64);
 	mem_config(&c, mode, workers, 5);
 	strcpy(c.app.name, "router");
-	c.n_addrs = 1;
-	memcpy(c.addrs[0].ip, "\x0a\x01\0\x01", 4);
-	c.addrs[0].prefix_len = 24;
+	our_addr(&c);
 	CHECK(dist_create(&d, &c, NULL, err, sizeof(err)) == 0);
 	CHECK(io_mem_load_frames(dist_port(d), frames, lens, 1) == 0);
 	CHECK(dist_start(d, err, sizeof(err)) == 0);
