@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include "common.h"
 
 #define FRAME_LEN 60
 #define ARP_OFF	  14
@@ -84,38 +85,26 @@ static uint32_t ip_next(uint32_t ip, uint32_t target)
 	return ip;
 }
 
-static void put_be16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put_be32(uint8_t *p, uint32_t v)
-{
-	put_be16(p, (uint16_t)(v >> 16));
-	put_be16(p + 2, (uint16_t)v);
-}
-
 /* Request for target from sender n at sender_ip. */
 static void frame_build(uint8_t *f, uint32_t n, uint32_t sender_ip, uint32_t target)
 {
 	uint8_t *h = f + ARP_OFF;
 	uint8_t mac[6] = { 0x02, 0xfe };
 
-	put_be32(mac + 2, n);
+	store_be32(mac + 2, n);
 	memset(f, 0, FRAME_LEN);
 	memset(f, 0xff, 6);
 	memcpy(f + 6, mac, 6);
-	put_be16(f + 12, ETHERTYPE_ARP);
-	put_be16(h, 1); /* Ethernet */
-	put_be16(h + 2, ETHERTYPE_IP);
+	store_be16(f + 12, ETHERTYPE_ARP);
+	store_be16(h, 1); /* Ethernet */
+	store_be16(h + 2, ETHERTYPE_IP);
 	h[4] = 6;
 	h[5] = 4;
-	put_be16(h + 6, 1); /* request */
+	store_be16(h + 6, 1); /* request */
 	memcpy(h + 8, mac, 6);
-	put_be32(h + 14, sender_ip);
+	store_be32(h + 14, sender_ip);
 	/* target MAC stays zero */
-	put_be32(h + 24, target);
+	store_be32(h + 24, target);
 }
 
 static int socket_open(const char *iface)
