@@ -21,6 +21,7 @@
 #include "config.h"
 #include "pkt.h"
 #include "router.h"
+#include "../unit/ref_net.h"
 
 #define REQUIRE(cond)                                                                              \
 	do {                                                                                       \
@@ -59,35 +60,6 @@ static const uint32_t srcs[] = {
 };
 
 /* ---- reference, from RFC 1812 and router.h, not from router.c ---------------------------- */
-
-static uint16_t ref_csum(const uint8_t *p, size_t n)
-{
-	uint32_t sum = 0;
-
-	for (size_t i = 0; i < n; i += 2)
-		sum += (uint32_t)p[i] << 8 | (i + 1 < n ? p[i + 1] : 0);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)(~sum & 0xffff);
-}
-
-static uint32_t be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static uint32_t mask_of(unsigned len)
-{
-	return len ? ~0u << (32 - len) : 0;
-}
 
 /* 1 and *nh (the destination itself on a connected subnet), or 0: no route. */
 static int ref_route(int with_default, uint32_t ip, uint32_t *nh)
