@@ -52,8 +52,8 @@ VNFCTL_SRC := $(wildcard vnfctl/*.c)
 VNFCTL_OBJ := $(VNFCTL_SRC:vnfctl/%.c=$(O)/vnfctl-obj/%.o)
 VNFCTL_LIB_OBJ := $(filter-out $(O)/vnfctl-obj/main.o,$(VNFCTL_OBJ))
 VNFCTL     := $(O)/vnfctl
-VNFCTL_CFLAGS := $(shell pkg-config --cflags libxml-2.0 libvirt 2>/dev/null || echo -I/usr/include/libxml2)
-VNFCTL_LIBS   := $(shell pkg-config --libs libxml-2.0 libvirt 2>/dev/null || echo -lxml2 -lvirt)
+VNFCTL_CFLAGS := $(shell pkg-config --cflags libxml-2.0 libvirt libvirt-qemu 2>/dev/null || echo -I/usr/include/libxml2)
+VNFCTL_LIBS   := $(shell pkg-config --libs libxml-2.0 libvirt libvirt-qemu 2>/dev/null || echo -lxml2 -lvirt-qemu -lvirt)
 # Example programs of docs/ (built against the public headers only, run by the tests).
 EXAMPLE_SRC := $(wildcard docs/examples/*.c)
 EXAMPLE_BIN := $(EXAMPLE_SRC:docs/examples/%.c=$(O)/examples/%)

@@ -44,5 +44,10 @@ int cmd_rss(const struct vnfctl_ctx *ctx, int argc, char **argv);
 int cmd_nic_show(const struct vnfctl_ctx *ctx, int argc, char **argv);
 int cmd_nic_setup(const struct vnfctl_ctx *ctx, int argc, char **argv);
 int cmd_nic_restore(const struct vnfctl_ctx *ctx, int argc, char **argv);
+int cmd_deploy(const struct vnfctl_ctx *ctx, int argc, char **argv);
+int cmd_start(const struct vnfctl_ctx *ctx, int argc, char **argv);
+int cmd_stop(const struct vnfctl_ctx *ctx, int argc, char **argv);
+int cmd_status(const struct vnfctl_ctx *ctx, int argc, char **argv);
+int cmd_logs(const struct vnfctl_ctx *ctx, int argc, char **argv);
 
 #endif

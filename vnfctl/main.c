@@ -8,6 +8,12 @@
 
 #define VNFCTL_VERSION "0.1"
 
+#define AGENT_OPTIONS_HELP \
+	"AGENT OPTIONS:\n" \
+	"  --agent-socket PATH  talk to qemu-ga on this unix socket instead of through libvirt\n" \
+	"                       (QEMU without libvirt: -chardev socket,path=PATH,server=on,...)\n" \
+	"  --timeout SECONDS    for each guest-agent command (default 10)"
+
 const struct vnfctl_cmd vnfctl_cmds[] = {
 	{ "domain", "attach", cmd_domain_attach,
 	  "DOMAIN --vnic ptnet|virtio|hostdev [VNIC OPTIONS] [--dry-run]",
@@ -99,6 +105,50 @@ const struct vnfctl_cmd vnfctl_cmds[] = {
 	  "which queue a flow lands on, and source ports that land on each queue",
 	  "The same command as `vnfdp rss` (one implementation, dataplane/cli_rss.c): see\n"
 	  "`vnfctl rss --help` for its options." },
+	{ "deploy", "", cmd_deploy,
+	  "DOMAIN --config dp.json [--binary PATH] [--path GUEST_PATH] [--config-path GUEST_PATH]\n"
+	  "                     [--run-dir GUEST_DIR] [AGENT OPTIONS] [--dry-run]",
+	  "install the dataplane and its config in a running guest, through its guest agent",
+	  "  --config FILE        the dataplane config (vnfdp check FILE validates it); without\n"
+	  "                       stats.socket, /run/vnfdp.sock is added (status needs it)\n"
+	  "  --binary PATH        the vnfdp to install (default: the one beside this vnfctl)\n"
+	  "  --path GUEST_PATH    where it goes in the guest (default /usr/local/bin/vnfdp)\n"
+	  "  --config-path GUEST_PATH\n"
+	  "                       where the config goes (default /etc/vnfdp/dp.json)\n"
+	  "  --run-dir GUEST_DIR  its log, pid file and (unless the config sets stats.socket)\n"
+	  "                       statistics socket go here as vnfdp.log, vnfdp.pid, vnfdp.sock\n"
+	  "                       (default /var/log/vnfdp.log, /run/vnfdp.pid, /run/vnfdp.sock)\n"
+	  "  --dry-run            say what would be installed where, touch nothing\n"
+	  AGENT_OPTIONS_HELP "\n\n"
+	  "Pushes both files in 512 KiB chunks beside their places (NAME.vnfctl-new), checks\n"
+	  "their sha256 in the guest, has the new binary check the config, then renames them\n"
+	  "into place: an interrupted or refused deploy leaves the installed dataplane as it\n"
+	  "was.  No guest networking or SSH is needed: only qemu-ga with guest-file-* and\n"
+	  "guest-exec enabled.  Where things went is kept in $VNFCTL_STATE_DIR (default\n"
+	  "/var/lib/vnfctl/deploy)/DOMAIN.json for start, stop, status and logs." },
+	{ "start", "", cmd_start, "DOMAIN [--wait SECONDS] [AGENT OPTIONS]",
+	  "start the deployed dataplane in the guest",
+	  "Runs `vnfdp run CONFIG` detached, its output appended to /var/log/vnfdp.log, and\n"
+	  "waits (--wait, default 10 s) until it answers on its statistics socket; if it exits\n"
+	  "instead, the end of its log says why.  Refuses when one runs already.\n"
+	  AGENT_OPTIONS_HELP },
+	{ "stop", "", cmd_stop, "DOMAIN [--wait SECONDS] [AGENT OPTIONS]",
+	  "stop the dataplane: SIGTERM, then SIGKILL after --wait seconds (default 10)",
+	  "A dataplane stopped by SIGTERM writes its final statistics to its log (vnfctl logs).\n"
+	  AGENT_OPTIONS_HELP },
+	{ "status", "", cmd_status,
+	  "DOMAIN [--interval SECONDS] [--watch SECONDS [--count N]] [AGENT OPTIONS]",
+	  "per-core packets, drops and Mpps of the dataplane in a guest, and its conservation",
+	  "  --interval S   the rates are measured over S seconds (default 1)\n"
+	  "  --watch S      refresh every S seconds until Ctrl-C (or --count tables)\n"
+	  AGENT_OPTIONS_HELP "\n\n"
+	  "One row per I/O thread and worker: CPU, rx, tx, drops, rx and tx Mpps; then the\n"
+	  "totals and the conservation check: every packet received was sent, consumed, dropped\n"
+	  "with a reason, or is in flight.  With --json (vnfctl --json status DOMAIN) one object\n"
+	  "per reading: threads [{role, id, cpu, rx, tx, drops, rx_mpps, tx_mpps}], total,\n"
+	  "in_flight, conserved and the dataplane's own statistics as stats." },
+	{ "logs", "", cmd_logs, "DOMAIN [--lines N] [AGENT OPTIONS]",
+	  "the last lines (default 50) of the dataplane's log in the guest", AGENT_OPTIONS_HELP },
 	{ NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
@@ -135,7 +185,8 @@ static void main_usage(FILE *f)
 
 void cli_usage(FILE *f, const struct vnfctl_cmd *c)
 {
-	fprintf(f, "usage: vnfctl %s %s %s\n\n%s.\n", c->group, c->verb, c->synopsis, c->summary);
+	fprintf(f, "usage: vnfctl %s%s%s %s\n\n%s.\n", c->group, *c->verb ? " " : "", c->verb,
+		c->synopsis, c->summary);
 	if (c->help && *c->help)
 		fprintf(f, "\n%s\n", c->help);
 }
@@ -156,11 +207,13 @@ int cli_usage_fail(const struct vnfctl_cmd *c, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "vnfctl %s %s: ", c->group, c->verb);
+	const char *sp = *c->verb ? " " : "";
+
+	fprintf(stderr, "vnfctl %s%s%s: ", c->group, sp, c->verb);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\ntry: vnfctl %s %s --help\n", c->group, c->verb);
+	fprintf(stderr, "\ntry: vnfctl %s%s%s --help\n", c->group, sp, c->verb);
 	return EXIT_USAGE;
 }
 

@@ -3,7 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <libvirt/libvirt.h>
+#include <libvirt/libvirt-qemu.h>
 #include <libvirt/virterror.h>
+#include "agent.h"
 #include "virt.h"
 
 struct virt {
@@ -149,5 +151,102 @@ int virt_domain_define_new(struct virt *v, const char *name, const char *xml, ch
 	if (!nd)
 		return virt_err(err, errlen, -EINVAL, "libvirt refused the definition");
 	virDomainFree(nd);
+	return 0;
+}
+
+/* The guest agent through libvirt, which does its own guest-sync before each command. */
+static int virt_agent_call(void *ctx, json_object *cmd, int timeout_ms, json_object **reply,
+			   char *err, size_t errlen)
+{
+	virDomainPtr d = ctx;
+	int secs = timeout_ms <= 0 ? 1 : (timeout_ms + 999) / 1000;
+	char *text = virDomainQemuAgentCommand(
+		d, json_object_to_json_string_ext(cmd, JSON_C_TO_STRING_PLAIN), secs, 0);
+	virErrorPtr e;
+	const char *msg;
+	int rc = 0;
+
+	*reply = NULL;
+	if (text) {
+		json_tokener *tok = json_tokener_new_ex(64);
+		size_t n = strlen(text);
+		if (!tok) {
+			free(text);
+			snprintf(err, errlen, "out of memory");
+			return -ENOMEM;
+		}
+		if (n > AGENT_REPLY_MAX) {
+			snprintf(err, errlen, "the guest agent's reply is larger than %u bytes",
+				 AGENT_REPLY_MAX);
+			rc = -EMSGSIZE;
+		} else {
+			json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+			*reply = json_tokener_parse_ex(tok, text, (int)n);
+			if (json_tokener_get_error(tok) != json_tokener_success || !*reply) {
+				json_object_put(*reply);
+				*reply = NULL;
+				snprintf(err, errlen, "the guest agent's reply is not valid JSON");
+				rc = -EPROTO;
+			}
+		}
+		json_tokener_free(tok);
+		free(text);
+		return rc;
+	}
+	/* libvirt turns the agent's own errors into its errors: map the ones the caller acts
+	 * on back, by code and, for the agent's, by qemu-ga's wording */
+	e = virGetLastError();
+	msg = virGetLastErrorMessage();
+	if (!msg)
+		msg = "unknown libvirt error";
+	if (strstr(msg, "has been disabled") || strstr(msg, "has not been found") ||
+	    strstr(msg, "CommandNotFound")) {
+		json_object *o = json_object_new_object(), *eo = json_object_new_object();
+		json_object_object_add(eo, "class", json_object_new_string("CommandNotFound"));
+		json_object_object_add(eo, "desc", json_object_new_string(msg));
+		json_object_object_add(o, "error", eo);
+		*reply = o;
+		return 0;
+	}
+	if (e && e->code == VIR_ERR_OPERATION_INVALID && strstr(msg, "not running"))
+		rc = -ESRCH;
+	else if (e && e->code == VIR_ERR_AGENT_UNRESPONSIVE)
+		rc = strstr(msg, "not connected") || strstr(msg, "not configured") ? -ENODEV
+										  : -ETIMEDOUT;
+	else if (strstr(msg, "not configured"))
+		rc = -ENODEV;
+	else
+		rc = -EIO;
+	snprintf(err, errlen, "%s", msg);
+	return rc;
+}
+
+static void virt_agent_close(void *ctx)
+{
+	if (ctx)
+		virDomainFree(ctx);
+}
+
+int virt_agent_open(struct virt *v, const char *name, struct agent *a, char *err, size_t errlen)
+{
+	int ret = 0, active;
+	virDomainPtr d = lookup(v, name, err, errlen, &ret);
+
+	if (!d)
+		return ret;
+	active = virDomainIsActive(d);
+	if (active != 1) {
+		virDomainFree(d);
+		if (active < 0)
+			return virt_err(err, errlen, -EIO, "cannot read its state");
+		snprintf(err, errlen, "the domain is not running (start it first: virsh start %s)",
+			 name);
+		return -ESRCH;
+	}
+	a->t.call = virt_agent_call;
+	a->t.close = virt_agent_close;
+	a->t.ctx = d;
+	if (!a->timeout_ms)
+		a->timeout_ms = AGENT_TIMEOUT_MS;
 	return 0;
 }

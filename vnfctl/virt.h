@@ -24,4 +24,9 @@ int virt_domain_define(struct virt *v, const char *name, const char *expected, c
 int virt_domain_define_new(struct virt *v, const char *name, const char *xml, char *err,
 			   size_t errlen);
 
+struct agent;
+/* Makes a's transport domain name's guest agent, through libvirt.  -ESRCH if the domain is
+ * not running; the agent is reached only by the first command. */
+int virt_agent_open(struct virt *v, const char *name, struct agent *a, char *err, size_t errlen);
+
 #endif

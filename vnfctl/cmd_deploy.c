@@ -1,0 +1,523 @@
+/* vnfctl deploy | start | stop | status | logs: the dataplane in a guest, through its agent. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "agent.h"
+#include "agent_sock.h"
+#include "cli.h"
+#include "deploy.h"
+#include "files.h"
+#include "sha256.h"
+#include "status_view.h"
+#include "virt.h"
+
+/* What every one of these commands takes. */
+struct guest_opts {
+	const char *domain;
+	const char *agent_socket; /* talk to qemu-ga here instead of through libvirt */
+	int timeout_ms;		  /* per agent call */
+	const char *bin_path;	  /* --path: where the binary lives in the guest */
+};
+
+struct guest {
+	struct virt *virt;
+	struct agent agent;
+};
+
+static int guest_open(const struct vnfctl_ctx *ctx, const struct guest_opts *o, struct guest *g,
+		      char *err, size_t errlen)
+{
+	int rc;
+
+	memset(g, 0, sizeof(*g));
+	g->agent.timeout_ms = o->timeout_ms;
+	if (o->agent_socket)
+		return agent_sock_open(&g->agent, o->agent_socket, err, errlen);
+	rc = virt_open(&g->virt, ctx->uri, err, errlen);
+	if (!rc)
+		rc = virt_agent_open(g->virt, o->domain, &g->agent, err, errlen);
+	return rc;
+}
+
+static void guest_close(struct guest *g)
+{
+	agent_close(&g->agent); /* before the connection its domain belongs to */
+	virt_close(g->virt);
+}
+
+/* The options every agent command has; the rest go to more (returns its letter, 0 at the
+ * end, '?' on a usage error already printed).  Returns the DOMAIN in o. */
+static const struct option common_lo[] = {
+	{ "agent-socket", required_argument, 0, 'A' },
+	{ "timeout", required_argument, 0, 'T' },
+	{ "path", required_argument, 0, 'P' },
+};
+
+static int parse_seconds(const struct vnfctl_cmd *c, const char *opt, const char *v, int max,
+			 int *ms)
+{
+	char *end;
+	double s = strtod(v, &end);
+
+	if (!*v || *end || !(s > 0) || s > max)
+		return cli_usage_fail(c, "%s \"%s\": not a number of seconds in (0, %d]", opt, v,
+				      max);
+	*ms = (int)(s * 1000);
+	return 0;
+}
+
+/* getopt over common_lo + extra; calls each extra option back.  0 or an exit code. */
+static int parse_opts(const struct vnfctl_cmd *c, int argc, char **argv,
+		      const struct option *extra, size_t n_extra, struct guest_opts *o,
+		      int (*on_opt)(const struct vnfctl_cmd *c, int ch, const char *arg, void *u),
+		      void *u)
+{
+	struct option lo[32];
+	size_t n = 0;
+	int ch, rc;
+
+	for (size_t i = 0; i < sizeof(common_lo) / sizeof(common_lo[0]); i++)
+		lo[n++] = common_lo[i];
+	for (size_t i = 0; i < n_extra && n < 31; i++)
+		lo[n++] = extra[i];
+	memset(&lo[n], 0, sizeof(lo[n]));
+	o->timeout_ms = AGENT_TIMEOUT_MS;
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		switch (ch) {
+		case 'A':
+			o->agent_socket = optarg;
+			break;
+		case 'T':
+			if ((rc = parse_seconds(c, "--timeout", optarg, 3600, &o->timeout_ms)))
+				return rc;
+			break;
+		case 'P':
+			if (deploy_path_check(optarg))
+				return cli_usage_fail(c, "--path \"%s\": must be an absolute guest path "
+							 "of plain characters",
+						      optarg);
+			o->bin_path = optarg;
+			break;
+		case '?':
+			return cli_usage_fail(c, "unknown option or missing value: \"%s\"",
+					      argv[optind - 1]);
+		default:
+			if (!on_opt)
+				return cli_usage_fail(c, "unknown option \"%s\"", argv[optind - 1]);
+			if ((rc = on_opt(c, ch, optarg, u)))
+				return rc;
+		}
+	}
+	if (optind != argc - 1)
+		return cli_usage_fail(c, "exactly one DOMAIN is required");
+	o->domain = argv[optind];
+	return 0;
+}
+
+/* Verbless commands get their own --help. */
+static int help_asked(const struct vnfctl_cmd *c, int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			cli_usage(stdout, c);
+			return 1;
+		}
+	return 0;
+}
+
+/* The guest paths: defaults, then what deploy recorded, then --path. */
+static int paths_for(const struct guest_opts *o, struct deploy_paths *p, int need_record)
+{
+	char err[VNFCTL_ERR_LEN];
+	int rc;
+
+	deploy_paths_default(p);
+	rc = deploy_record_load(o->domain, p, err, sizeof(err));
+	if (rc && (rc != -ENOENT || need_record))
+		return cli_fail("%s: %s%s", o->domain, err,
+				rc == -ENOENT ? " (nothing deployed by vnfctl: run vnfctl deploy)"
+					      : "");
+	if (o->bin_path)
+		snprintf(p->bin, sizeof(p->bin), "%s", o->bin_path);
+	return 0;
+}
+
+/* ---- deploy ---------------------------------------------------------------------------- */
+
+struct deploy_cli {
+	const char *config, *binary, *config_path, *run_dir;
+	int dry_run;
+};
+
+static int deploy_opt(const struct vnfctl_cmd *c, int ch, const char *arg, void *u)
+{
+	struct deploy_cli *d = u;
+
+	switch (ch) {
+	case 'c':
+		d->config = arg;
+		return 0;
+	case 'b':
+		d->binary = arg;
+		return 0;
+	case 'C':
+		if (deploy_path_check(arg))
+			return cli_usage_fail(c, "--config-path \"%s\": must be an absolute guest "
+						 "path of plain characters",
+					      arg);
+		d->config_path = arg;
+		return 0;
+	case 'n':
+		d->dry_run = 1;
+		return 0;
+	case 'r':
+		if (deploy_path_check(arg) || strlen(arg) > DEPLOY_PATH_MAX - 32)
+			return cli_usage_fail(c, "--run-dir \"%s\": must be an absolute guest "
+						 "path of plain characters",
+					      arg);
+		d->run_dir = arg;
+		return 0;
+	}
+	return cli_usage_fail(c, "unknown option");
+}
+
+/* The vnfdp built or installed beside this vnfctl. */
+static int default_binary(char *out, size_t len)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
+
+	if (n <= 0)
+		return -1;
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	if (!slash)
+		return -1;
+	*slash = '\0';
+	if (snprintf(out, len, "%s/vnfdp", self) >= (int)len)
+		return -1;
+	return access(out, R_OK) ? -1 : 0;
+}
+
+static void progress_step(void *arg, const char *what)
+{
+	fprintf(stderr, "deploy %s: %s\n", (const char *)arg, what);
+}
+
+static void progress_bytes(void *arg, size_t done, size_t total)
+{
+	(void)arg;
+	if (isatty(2))
+		fprintf(stderr, "\r  %zu / %zu KiB (%zu%%)%s", done >> 10, total >> 10,
+			total ? done * 100 / total : 100, done == total ? "\n" : "");
+	else if (done == total)
+		fprintf(stderr, "  %zu KiB sent\n", total >> 10);
+}
+
+int cmd_deploy(const struct vnfctl_ctx *ctx, int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "config", required_argument, 0, 'c' },
+		{ "binary", required_argument, 0, 'b' },
+		{ "config-path", required_argument, 0, 'C' },
+		{ "dry-run", no_argument, 0, 'n' },
+		{ "run-dir", required_argument, 0, 'r' },
+	};
+	const struct vnfctl_cmd *c = cli_find("deploy", "");
+	struct guest_opts o = { 0 };
+	struct deploy_cli d = { 0 };
+	struct deploy_paths p;
+	struct deploy_progress pr = { progress_step, progress_bytes, NULL };
+	struct guest g = { 0 };
+	char err[VNFCTL_ERR_LEN], binpath[PATH_MAX], sha[2 * SHA256_LEN + 1];
+	char sock_default[DEPLOY_PATH_MAX];
+	char *bin = NULL, *cfg = NULL, *cfg_out = NULL;
+	size_t bin_len = 0, cfg_len = 0;
+	int rc = help_asked(c, argc, argv) ? -1 : parse_opts(c, argc, argv, lo, sizeof(lo) / sizeof(lo[0]), &o, deploy_opt, &d);
+
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	if (!d.config)
+		return cli_usage_fail(c, "--config FILE is required");
+	if ((rc = paths_for(&o, &p, 0)))
+		return rc;
+	if (d.config_path)
+		snprintf(p.cfg, sizeof(p.cfg), "%s", d.config_path);
+	if (d.run_dir) {
+		snprintf(p.log, sizeof(p.log), "%.200s/vnfdp.log", d.run_dir);
+		snprintf(p.pid, sizeof(p.pid), "%.200s/vnfdp.pid", d.run_dir);
+		snprintf(p.socket, sizeof(p.socket), "%.200s/vnfdp.sock", d.run_dir);
+	}
+	if (d.binary)
+		snprintf(binpath, sizeof(binpath), "%s", d.binary);
+	else if (default_binary(binpath, sizeof(binpath)))
+		return cli_fail("deploy: no vnfdp beside this vnfctl: give --binary PATH");
+	if (file_read_all(binpath, &bin, &bin_len, err, sizeof(err))) {
+		rc = cli_fail("%s: %s", binpath, err);
+		goto out;
+	}
+	if (bin_len < 4 || memcmp(bin, "\x7f" "ELF", 4)) {
+		rc = cli_fail("%s: not an executable (ELF) file", binpath);
+		goto out;
+	}
+	snprintf(sock_default, sizeof(sock_default), "%s", p.socket);
+	if (file_read_all(d.config, &cfg, &cfg_len, err, sizeof(err)) ||
+	    deploy_config_prepare(cfg, cfg_len, sock_default, &cfg_out, p.socket, err,
+				  sizeof(err))) {
+		rc = cli_fail("%s: %s", d.config, err);
+		goto out;
+	}
+	sha256_hex(bin, bin_len, sha);
+	if (d.dry_run) {
+		printf("would install %s (%zu bytes, sha256 %s) as %s\n", binpath, bin_len, sha,
+		       p.bin);
+		printf("would install %s as %s (stats.socket %s), checked by the new binary first\n",
+		       d.config, p.cfg, p.socket);
+		printf("its log would be %s, its pid file %s\n", p.log, p.pid);
+		printf("in %s, through %s\n", o.domain,
+		       o.agent_socket ? o.agent_socket : "libvirt's guest agent channel");
+		goto out;
+	}
+	if ((rc = guest_open(ctx, &o, &g, err, sizeof(err)))) {
+		rc = cli_fail("%s: %s", o.domain, err);
+		goto out;
+	}
+	pr.arg = (void *)o.domain;
+	rc = deploy_push(&g.agent, &p, bin, bin_len, cfg_out, strlen(cfg_out), &pr, err,
+			 sizeof(err));
+	if (rc) {
+		rc = cli_fail("%s: deploy failed: %s (the installed dataplane is unchanged)",
+			      o.domain, err);
+		goto out;
+	}
+	if (deploy_record_save(o.domain, &p, sha, err, sizeof(err))) {
+		rc = cli_fail("%s: installed, but the record for start/status could not be saved: "
+			      "%s",
+			      o.domain, err);
+		goto out;
+	}
+	printf("%s: installed %s (sha256 %.16s…) and %s\n", o.domain, p.bin, sha, p.cfg);
+out:
+	if (g.agent.t.ctx || g.virt)
+		guest_close(&g);
+	free(bin);
+	free(cfg);
+	free(cfg_out);
+	return rc;
+}
+
+/* ---- start, stop, logs -------------------------------------------------------------------- */
+
+static int wait_opt(const struct vnfctl_cmd *c, int ch, const char *arg, void *u)
+{
+	if (ch == 'w')
+		return parse_seconds(c, "--wait", arg, 3600, u);
+	if (ch == 'l') {
+		char *end;
+		long n = strtol(arg, &end, 10);
+		if (!*arg || *end || n < 1 || n > 100000)
+			return cli_usage_fail(c, "--lines \"%s\": not a number in 1..100000", arg);
+		*(int *)u = (int)n;
+		return 0;
+	}
+	return cli_usage_fail(c, "unknown option");
+}
+
+int cmd_start(const struct vnfctl_ctx *ctx, int argc, char **argv)
+{
+	static const struct option lo[] = { { "wait", required_argument, 0, 'w' } };
+	const struct vnfctl_cmd *c = cli_find("start", "");
+	struct guest_opts o = { 0 };
+	struct deploy_paths p;
+	struct guest g;
+	char err[VNFCTL_ERR_LEN];
+	int wait_ms = 10000, pid = 0;
+	int rc = help_asked(c, argc, argv) ? -1 : parse_opts(c, argc, argv, lo, 1, &o, wait_opt, &wait_ms);
+
+	if (rc || (rc = paths_for(&o, &p, 0)))
+		return rc < 0 ? EXIT_OK : rc;
+	if (guest_open(ctx, &o, &g, err, sizeof(err))) {
+		rc = cli_fail("%s: %s", o.domain, err);
+		goto out;
+	}
+	rc = deploy_start(&g.agent, &p, wait_ms, &pid, err, sizeof(err));
+	if (rc)
+		rc = cli_fail("%s: start: %s", o.domain, err);
+	else
+		printf("%s: dataplane running (pid %d), statistics on %s\n", o.domain, pid,
+		       p.socket);
+out:
+	guest_close(&g);
+	return rc;
+}
+
+int cmd_stop(const struct vnfctl_ctx *ctx, int argc, char **argv)
+{
+	static const struct option lo[] = { { "wait", required_argument, 0, 'w' } };
+	const struct vnfctl_cmd *c = cli_find("stop", "");
+	struct guest_opts o = { 0 };
+	struct deploy_paths p;
+	struct guest g;
+	char err[VNFCTL_ERR_LEN];
+	int wait_ms = 10000, pid = 0, forced = 0;
+	int rc = help_asked(c, argc, argv) ? -1 : parse_opts(c, argc, argv, lo, 1, &o, wait_opt, &wait_ms);
+
+	if (rc || (rc = paths_for(&o, &p, 0)))
+		return rc < 0 ? EXIT_OK : rc;
+	if (guest_open(ctx, &o, &g, err, sizeof(err))) {
+		rc = cli_fail("%s: %s", o.domain, err);
+		goto out;
+	}
+	rc = deploy_stop(&g.agent, &p, wait_ms, &pid, &forced, err, sizeof(err));
+	if (rc)
+		rc = cli_fail("%s: stop: %s", o.domain, err);
+	else if (forced)
+		printf("%s: dataplane (pid %d) killed: it did not end within %d s of SIGTERM\n",
+		       o.domain, pid, wait_ms / 1000);
+	else
+		printf("%s: dataplane (pid %d) stopped; its final statistics are in %s\n",
+		       o.domain, pid, p.log);
+out:
+	guest_close(&g);
+	return rc;
+}
+
+int cmd_logs(const struct vnfctl_ctx *ctx, int argc, char **argv)
+{
+	static const struct option lo[] = { { "lines", required_argument, 0, 'l' } };
+	const struct vnfctl_cmd *c = cli_find("logs", "");
+	struct guest_opts o = { 0 };
+	struct deploy_paths p;
+	struct guest g;
+	char err[VNFCTL_ERR_LEN], *text = NULL;
+	size_t len = 0;
+	int lines = 50;
+	int rc = help_asked(c, argc, argv) ? -1 : parse_opts(c, argc, argv, lo, 1, &o, wait_opt, &lines);
+
+	if (rc || (rc = paths_for(&o, &p, 0)))
+		return rc < 0 ? EXIT_OK : rc;
+	if (guest_open(ctx, &o, &g, err, sizeof(err))) {
+		rc = cli_fail("%s: %s", o.domain, err);
+		goto out;
+	}
+	rc = deploy_logs(&g.agent, &p, lines, &text, &len, err, sizeof(err));
+	if (rc)
+		rc = cli_fail("%s: logs: %s", o.domain, err);
+	else
+		fwrite(text, 1, len, stdout);
+	free(text);
+out:
+	guest_close(&g);
+	return rc;
+}
+
+/* ---- status --------------------------------------------------------------------------- */
+
+struct status_cli {
+	int interval_ms, watch_ms, count;
+};
+
+static int status_opt(const struct vnfctl_cmd *c, int ch, const char *arg, void *u)
+{
+	struct status_cli *s = u;
+	char *end;
+	long n;
+
+	switch (ch) {
+	case 'i':
+		return parse_seconds(c, "--interval", arg, 3600, &s->interval_ms);
+	case 'w':
+		return parse_seconds(c, "--watch", arg, 3600, &s->watch_ms);
+	case 'n':
+		n = strtol(arg, &end, 10);
+		if (!*arg || *end || n < 1 || n > 1000000)
+			return cli_usage_fail(c, "--count \"%s\": not a number in 1..1000000", arg);
+		s->count = (int)n;
+		return 0;
+	}
+	return cli_usage_fail(c, "unknown option");
+}
+
+static volatile sig_atomic_t status_stop;
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	status_stop = 1;
+}
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+	nanosleep(&ts, NULL);
+}
+
+int cmd_status(const struct vnfctl_ctx *ctx, int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "interval", required_argument, 0, 'i' },
+		{ "watch", required_argument, 0, 'w' },
+		{ "count", required_argument, 0, 'n' },
+	};
+	const struct vnfctl_cmd *c = cli_find("status", "");
+	struct guest_opts o = { 0 };
+	struct status_cli s = { 1000, 0, 0 };
+	struct deploy_paths p;
+	struct guest g;
+	json_object *prev = NULL, *cur = NULL;
+	char err[VNFCTL_ERR_LEN];
+	int pid = 0, shown = 0, tty = isatty(1);
+	int rc = help_asked(c, argc, argv) ? -1 : parse_opts(c, argc, argv, lo, sizeof(lo) / sizeof(lo[0]), &o, status_opt, &s);
+
+	if (rc || (rc = paths_for(&o, &p, 0)))
+		return rc < 0 ? EXIT_OK : rc;
+	if (guest_open(ctx, &o, &g, err, sizeof(err))) {
+		rc = cli_fail("%s: %s", o.domain, err);
+		goto out;
+	}
+	signal(SIGINT, on_sigint);
+	/* rates need two readings: the first one is taken an interval before the first table */
+	if ((rc = deploy_stats(&g.agent, &p, &prev, &pid, err, sizeof(err)))) {
+		rc = cli_fail("%s: status: %s", o.domain, err);
+		goto out;
+	}
+	while (!status_stop) {
+		sleep_ms(shown ? s.watch_ms : s.interval_ms);
+		if (status_stop)
+			break;
+		if ((rc = deploy_stats(&g.agent, &p, &cur, &pid, err, sizeof(err)))) {
+			rc = cli_fail("%s: status: %s", o.domain, err);
+			break;
+		}
+		if (ctx->json) {
+			json_object *v = status_view_json(o.domain, pid, prev, cur);
+			printf("%s\n", json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
+			json_object_put(v);
+		} else {
+			if (tty && s.watch_ms)
+				fputs("\033[H\033[2J", stdout);
+			status_view_print(stdout, o.domain, pid, prev, cur);
+		}
+		fflush(stdout);
+		shown++;
+		json_object_put(prev);
+		prev = cur;
+		cur = NULL;
+		if (!s.watch_ms || (s.count && shown >= s.count))
+			break;
+	}
+out:
+	json_object_put(prev);
+	json_object_put(cur);
+	guest_close(&g);
+	return rc;
+}
