@@ -659,7 +659,8 @@ int cmd_domain_new(const struct vnfctl_ctx *ctx, int argc, char **argv)
 		{ "vcpus", required_argument, 0, 'v' },	   { "disk", required_argument, 0, 'd' },
 		{ "kernel", required_argument, 0, 'k' },   { "initrd", required_argument, 0, 'i' },
 		{ "cmdline", required_argument, 0, 'c' },  { "port", required_argument, 0, 'p' },
-		{ "dry-run", no_argument, 0, 'n' },	   { 0, 0, 0, 0 },
+		{ "dry-run", no_argument, 0, 'n' },	   { "accel", required_argument, 0, 'a' },
+		{ "bridge", required_argument, 0, 'b' },   { 0, 0, 0, 0 },
 	};
 	const struct vnfctl_cmd *c = cmd_of("new");
 	struct domxml_new_opts o = { 0 };
@@ -700,6 +701,17 @@ int cmd_domain_new(const struct vnfctl_ctx *ctx, int argc, char **argv)
 			break;
 		case 'n':
 			dry = 1;
+			break;
+		case 'a':
+			if (strcmp(optarg, "kvm") && strcmp(optarg, "tcg"))
+				return cli_usage_fail(c, "--accel \"%s\": accepted: kvm, tcg", optarg);
+			o.accel = optarg;
+			break;
+		case 'b':
+			if (!*optarg || strlen(optarg) >= 16 || strchr(optarg, '/'))
+				return cli_usage_fail(c, "--bridge \"%s\": not an interface name",
+						      optarg);
+			o.bridge = optarg;
 			break;
 		default:
 			return cli_usage_fail(c, "unknown option or missing value: \"%s\"",

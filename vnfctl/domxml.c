@@ -1145,6 +1145,16 @@ static int vnic_update(struct rec *r, xmlNodePtr devices, const struct domxml_vn
 				    "vNIC \"%s\": the template has no <interface> with its alias",
 				    v->id);
 		xmlSetProp(m, BAD_CAST "address", BAD_CAST nv->mac);
+		if (v->kind == DOMXML_VNIC_VIRTIO && v->source == DOMXML_SRC_BRIDGE &&
+		    strcmp(v->source_name, nv->source_name)) {
+			xmlNodePtr src = child_find(i, "source", NULL);
+			if (!src)
+				return fail(err, errlen, -EINVAL,
+					    "vNIC \"%s\": the template's <interface> has no <source>",
+					    v->id);
+			xmlSetProp(src, BAD_CAST "bridge", BAD_CAST nv->source_name);
+			xmlSetProp(recnode, BAD_CAST "name", BAD_CAST nv->source_name);
+		}
 	}
 	xmlSetProp(recnode, BAD_CAST "mac", BAD_CAST nv->mac);
 	return 0;
@@ -1203,7 +1213,24 @@ int domxml_instantiate(xmlDocPtr doc, const struct domxml_new_opts *o, char *err
 		snprintf(num, sizeof(num), "%u", o->vcpus);
 		text_set(root, "vcpu", num);
 	}
-	if (o->disk) {
+	if (o->accel && strcmp(o->accel, "kvm") && strcmp(o->accel, "tcg")) {
+		ret = fail(err, errlen, -EINVAL, "--accel \"%s\": accepted: kvm, tcg", o->accel);
+		goto out;
+	}
+	if (o->accel) {
+		/* under TCG there is no host CPU to pass through: QEMU's "max" model instead */
+		int tcg = !strcmp(o->accel, "tcg");
+		xmlSetProp(root, BAD_CAST "type", BAD_CAST(tcg ? "qemu" : "kvm"));
+		char mode[32];
+		n = child_find(root, "cpu", NULL);
+		if (tcg && n && prop(n, "mode", mode, sizeof(mode)) &&
+		    !strcmp(mode, "host-passthrough"))
+			xmlSetProp(n, BAD_CAST "mode", BAD_CAST "maximum");
+	}
+	if (o->disk && !strcmp(o->disk, "none")) {
+		while ((disk = first_disk(devices)))
+			node_drop(disk);
+	} else if (o->disk) {
 		disk = first_disk(devices);
 		n = disk ? child_find(disk, "source", NULL) : NULL;
 		if (!n) {
@@ -1225,6 +1252,8 @@ int domxml_instantiate(xmlDocPtr doc, const struct domxml_new_opts *o, char *err
 		mac_derive(root, upd.id, upd.mac);
 		if (o->port && upd.kind == DOMXML_VNIC_PTNET)
 			snprintf(upd.port, sizeof(upd.port), "%s", o->port);
+		if (o->bridge && upd.kind == DOMXML_VNIC_VIRTIO && upd.source == DOMXML_SRC_BRIDGE)
+			snprintf(upd.source_name, sizeof(upd.source_name), "%s", o->bridge);
 		ret = vnic_update(&r, devices, &have[i], &upd, err, errlen);
 	}
 	if (!ret) {

@@ -69,7 +69,9 @@ struct domxml_new_opts {
 	const char *name;		       /* required */
 	unsigned memory_mib;		       /* 0: the template's */
 	unsigned vcpus;			       /* 0: the template's */
-	const char *disk;		       /* the first disk's source file */
+	const char *disk;		       /* the first disk's source file; "none": no disks */
+	const char *accel;		       /* "kvm" or "tcg" (QEMU emulation); NULL: the template's */
+	const char *bridge;		       /* for the template's virtio vNICs on a bridge */
 	const char *kernel, *initrd, *cmdline; /* direct kernel boot */
 	const char *port; /* the template's one ptnet vNIC goes to this netmap port */
 };

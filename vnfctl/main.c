@@ -61,15 +61,20 @@ const struct vnfctl_cmd vnfctl_cmds[] = {
 	  "/var/lib/vnfctl/domains) by the first attach." },
 	{ "domain", "new", cmd_domain_new,
 	  "NAME --template T [--memory MIB] [--vcpus N] [--disk PATH] [--kernel PATH\n"
-	  "                         [--initrd PATH] [--cmdline ARGS]] [--port PORT] [--dry-run]",
+	  "                         [--initrd PATH] [--cmdline ARGS]] [--port PORT] [--bridge BR]\n"
+	  "                         [--accel kvm|tcg] [--dry-run]",
 	  "define a new domain from a template",
 	  "  --template T   ptnet-vale (a ptnet VNF on a VALE port), ptnet-nic (on a NIC in\n"
 	  "                 netmap mode), virtio (multi-queue virtio-net on a bridge), or the\n"
 	  "                 path of any domain XML (templates/domain-T.xml, looked up in\n"
 	  "                 $VNFCTL_TEMPLATE_DIR, /usr/share/vnfctl/templates, the source tree)\n"
-	  "  --memory MIB, --vcpus N, --disk PATH (the first disk's file),\n"
+	  "  --memory MIB, --vcpus N, --disk PATH (the first disk's file; none: no disks),\n"
 	  "  --kernel PATH [--initrd PATH] [--cmdline ARGS] (direct kernel boot)\n"
 	  "  --port PORT    the netmap port of the template's ptnet vNIC\n"
+	  "  --bridge BR    the bridge of the template's virtio vNICs (virtio: br0)\n"
+	  "  --accel kvm|tcg\n"
+	  "                 kvm, or tcg: QEMU's emulation for hosts without /dev/kvm (domain\n"
+	  "                 type qemu, CPU model \"maximum\" instead of host-passthrough)\n"
 	  "  --dry-run      print the XML instead of defining it\n\n"
 	  "The new domain gets its own UUID from libvirt and new MACs for vnfctl's vNICs\n"
 	  "(derived from NAME), so `vnfctl domain detach` works on it as on any other." },
