@@ -1247,8 +1247,8 @@ void dist_snapshot(struct dist *d, struct stats_snapshot *s)
 		t->id = (int16_t)i;
 		t->cpu = w->cpu;
 		copy_outcomes(t, &w->ctr);
-		/* The table has one writer and no lock: read it only once the worker stopped. */
-		if (s->final && w->flows.max)
+		/* one writer, no lock: the reader sees each slot whole (flowtrack_add) */
+		if (w->flows.max)
 			t->flows = &w->flows;
 		if (d->sw) {
 			t->ring = ring_count(&w->in);

@@ -18,26 +18,31 @@ struct flowtrack {
 int flowtrack_init(struct flowtrack *t, uint32_t max);
 void flowtrack_free(struct flowtrack *t);
 
+/* One writer (the worker), readers at any time (the statistics): a slot's key is written
+ * before its count becomes non-zero (release), so a reader that sees a count (acquire) sees
+ * its key.  On x86 these atomics are plain loads and stores. */
 static inline void flowtrack_add(struct flowtrack *t, uint32_t hash)
 {
 	/* Toeplitz output is well spread, but mixing keeps clustered low bits from piling up. */
 	uint32_t i = (hash * 0x9e3779b1u) >> 16;
+	uint64_t c;
 
 	for (;; i++) {
 		i &= t->mask;
-		if (t->count[i] && t->key[i] == hash) {
-			t->count[i]++;
+		c = __atomic_load_n(&t->count[i], __ATOMIC_RELAXED);
+		if (c && t->key[i] == hash) {
+			__atomic_store_n(&t->count[i], c + 1, __ATOMIC_RELAXED);
 			return;
 		}
-		if (!t->count[i])
+		if (!c)
 			break;
 	}
 	if (unlikely(t->n == t->max)) {
-		t->untracked++;
+		__atomic_store_n(&t->untracked, t->untracked + 1, __ATOMIC_RELAXED);
 		return;
 	}
-	t->key[i] = hash;
-	t->count[i] = 1;
+	__atomic_store_n(&t->key[i], hash, __ATOMIC_RELAXED);
+	__atomic_store_n(&t->count[i], 1, __ATOMIC_RELEASE);
 	t->n++;
 }
 

@@ -47,14 +47,17 @@ static void add_flows(json_object *o, const struct flowtrack *f)
 	json_object *flows = json_object_new_object();
 	char key[16];
 
+	/* while the worker runs: each slot as it is now (see flowtrack_add) */
 	for (uint32_t i = 0; i <= f->mask; i++) {
-		if (!f->count[i])
+		uint64_t c = __atomic_load_n(&f->count[i], __ATOMIC_ACQUIRE);
+		if (!c)
 			continue;
-		snprintf(key, sizeof(key), "0x%08x", f->key[i]);
-		json_object_object_add(flows, key, json_object_new_uint64(f->count[i]));
+		snprintf(key, sizeof(key), "0x%08x", __atomic_load_n(&f->key[i], __ATOMIC_RELAXED));
+		json_object_object_add(flows, key, json_object_new_uint64(c));
 	}
 	json_object_object_add(o, "flows", flows);
-	json_object_object_add(o, "flows_untracked", json_object_new_uint64(f->untracked));
+	json_object_object_add(o, "flows_untracked",
+			       json_object_new_uint64(__atomic_load_n(&f->untracked, __ATOMIC_RELAXED)));
 }
 
 char *stats_to_json(const struct stats_snapshot *s, int pretty)

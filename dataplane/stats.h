@@ -39,7 +39,7 @@ struct stats_thread {
 	uint64_t generated;	       /* vnfio_tx_alloc: an input, like rx */
 	uint64_t ring;		       /* packets waiting in this worker's input ring */
 	uint64_t overflow;	       /* packets waiting in this worker's overflow queue */
-	const struct flowtrack *flows; /* final snapshot with stats.flows: the worker's flows */
+	const struct flowtrack *flows; /* with stats.flows: the worker's flows, live */
 	uint64_t drops[DROP_MAX];
 };
 

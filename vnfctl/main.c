@@ -125,7 +125,7 @@ const struct vnfctl_cmd vnfctl_cmds[] = {
 	  "                       (default /var/log/vnfdp.log, /run/vnfdp.pid, /run/vnfdp.sock)\n"
 	  "  --dry-run            say what would be installed where, touch nothing\n"
 	  AGENT_OPTIONS_HELP "\n\n"
-	  "Pushes both files in 512 KiB chunks beside their places (NAME.vnfctl-new), checks\n"
+	  "Pushes both files in 48 KiB chunks beside their places (NAME.vnfctl-new), checks\n"
 	  "their sha256 in the guest, has the new binary check the config, then renames them\n"
 	  "into place: an interrupted or refused deploy leaves the installed dataplane as it\n"
 	  "was.  No guest networking or SSH is needed: only qemu-ga with guest-file-* and\n"
