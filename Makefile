@@ -32,7 +32,7 @@ DEB_BUILD := build-essential pkg-config libck-dev libjson-c-dev libxdp-dev libbp
              libvirt-dev
 DEB_TEST  := clang libclang-rt-14-dev python3 iproute2 ethtool netsniff-ng iputils-ping iputils-arping \
              libxml2-utils libvirt-clients libvirt-daemon-system libvirt-daemon-driver-qemu \
-             qemu-system-x86 diffutils dpkg-dev
+             qemu-system-x86 diffutils dpkg-dev qemu-guest-agent busybox-static cpio
 DEB_BENCH := dpdk-dev valgrind
 DEBS      := $(DEB_BUILD) $(DEB_TEST)
 
@@ -58,7 +58,8 @@ VNFCTL_LIBS   := $(shell pkg-config --libs libxml-2.0 libvirt libvirt-qemu 2>/de
 EXAMPLE_SRC := $(wildcard docs/examples/*.c)
 EXAMPLE_BIN := $(EXAMPLE_SRC:docs/examples/%.c=$(O)/examples/%)
 
-.PHONY: all deps deps-bench test test-tsan check fuzz fuzz-build bench demo fmt fmt-check clean install
+.PHONY: all deps deps-bench test test-tsan check fuzz fuzz-build bench demo fmt fmt-check clean install \
+        vm-image
 
 all: $(VNFDP) $(VNFCTL) $(UNIT_BIN) $(NETNS_BIN) $(EXAMPLE_BIN)
 
@@ -167,6 +168,11 @@ bench: deps-bench
 demo:
 	@echo "make demo arrives with issue 8 (vnfctl up on the embedded libvirt driver)."; \
 	 echo "Until then, try: make && build/vnfdp bench --mode sw --workers 1"; exit 1
+
+# The VM tests' base guest (Debian kernel + busybox initramfs) in $VNFCTL_VM_DIR or
+# ~/.cache/vnfctl/vm; never committed.  Reused while nothing it depends on changed.
+vm-image: $(VNFDP) $(VNFCTL)
+	O=$(O) bash tests/vm/mkimage.sh
 
 fmt:
 	clang-format -i $$(git ls-files '*.c' '*.h')

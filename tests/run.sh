@@ -41,11 +41,11 @@ done
 # CLI, fuzz-smoke and network-namespace tests are scripts that print "ok   name" / "FAIL name"
 # lines (the netns ones print "skip netns (needs root)" without root).  A script that hangs is
 # stopped (SIGTERM: its trap removes what it made) and fails.
-count_script() { # script
-	local t=$1 out p f
+count_script() { # script [timeout seconds, default 300]
+	local t=$1 tmo=${2:-300} out p f
 	echo "== $t"
-	out=$(O="$O" SAN="${SAN:-}" timeout -k 10 300 bash "$t" 2>&1 ||
-		[ $? -ne 124 ] || echo "FAIL $t (timed out after 300 s)")
+	out=$(O="$O" SAN="${SAN:-}" timeout -k 10 "$tmo" bash "$t" 2>&1 ||
+		[ $? -ne 124 ] || echo "FAIL $t (timed out after $tmo s)")
 	printf '%s\n' "$out"
 	p=$(printf '%s\n' "$out" | grep -c '^ok ')
 	f=$(printf '%s\n' "$out" | grep -c '^FAIL ')
@@ -55,9 +55,12 @@ count_script() { # script
 }
 
 if [ -z "${TESTS:-}" ]; then
-	for t in tests/cli/*.sh tests/netns/*.sh; do
-		case "$t" in */lib.sh) continue ;; esac
-		[ -f "$t" ] && count_script "$t"
+	for t in tests/cli/*.sh tests/netns/*.sh tests/vm/*.sh; do
+		case "$t" in
+		*/lib.sh | tests/vm/mkimage.sh | tests/vm/overlay.sh | tests/vm/init.sh) continue ;;
+		tests/vm/*) [ -f "$t" ] && count_script "$t" 900 ;; # QEMU TCG guests
+		*) [ -f "$t" ] && count_script "$t" ;;
+		esac
 	done
 fi
 
