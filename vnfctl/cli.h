@@ -49,5 +49,12 @@ int cmd_start(const struct vnfctl_ctx *ctx, int argc, char **argv);
 int cmd_stop(const struct vnfctl_ctx *ctx, int argc, char **argv);
 int cmd_status(const struct vnfctl_ctx *ctx, int argc, char **argv);
 int cmd_logs(const struct vnfctl_ctx *ctx, int argc, char **argv);
+int cmd_vale_create(const struct vnfctl_ctx *ctx, int argc, char **argv);
+int cmd_vale_delete(const struct vnfctl_ctx *ctx, int argc, char **argv);
+int cmd_vale_attach(const struct vnfctl_ctx *ctx, int argc, char **argv);
+int cmd_vale_detach(const struct vnfctl_ctx *ctx, int argc, char **argv);
+int cmd_vale_list(const struct vnfctl_ctx *ctx, int argc, char **argv);
+int cmd_vale_poll(const struct vnfctl_ctx *ctx, int argc, char **argv);
+int cmd_netmap_tune(const struct vnfctl_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -104,6 +104,81 @@ const struct vnfctl_cmd vnfctl_cmds[] = {
 	{ "nic", "restore", cmd_nic_restore, "IFACE",
 	  "put back the settings a NIC had before the first vnfctl nic setup",
 	  "Applies the kept original (and reads it back), then forgets it." },
+	{ "vale", "create", cmd_vale_create,
+	  "NAME [--rings N] [--slots N] [--extra-bufs N] [--json] [--dry-run]",
+	  "make a persistent VALE port: an interface that outlives the program using it",
+	  "  --rings N        ring pairs, 1..16 (default 1)\n"
+	  "  --slots N        slots per ring, 1..4096 (default 1024)\n"
+	  "  --extra-bufs N   room in the port's memory for N extra buffers that a program\n"
+	  "                   asks for when it opens the port (nr_extra_bufs)\n"
+	  "  --dry-run        check the arguments and print the request; needs no module\n\n"
+	  "Through netmap's control ioctl (NETMAP_REQ_VALE_NEWIF on /dev/netmap, as vale-ctl -n).\n"
+	  "NAME is 1..15 letters, digits and _, and must not start with \"vale\" (that prefix\n"
+	  "names switches).  The port has its own memory, which netmap sizes for its rings; NEWIF "
+	  "carries\n"
+	  "no extra-buffer count, so with --extra-bufs the module parameter priv_buf_num is "
+	  "raised\n"
+	  "for the creation and put back.  Attach the port with vnfctl vale attach vale0:NAME.\n"
+	  "Errors: NAME exists already; netmap module not loaded; vnfctl built without netmap\n"
+	  "headers (make NETMAP_SRC=/path/to/netmap)." },
+	{ "vale", "delete", cmd_vale_delete, "NAME [--dry-run]", "delete a persistent VALE port",
+	  "NETMAP_REQ_VALE_DELIF.  Refused while the port is attached to a switch (the error\n"
+	  "names it) or open by a program, and for interfaces that are not persistent VALE\n"
+	  "ports." },
+	{ "vale", "attach", cmd_vale_attach, "SWITCH:NAME [--host] [--dry-run]",
+	  "attach a persistent VALE port or a NIC to a VALE switch",
+	  "  SWITCH        vale followed by letters, digits or _ (vale0, vale1, valeA), at most\n"
+	  "                15 characters; netmap makes the switch on its first port\n"
+	  "  NAME          a port made by vnfctl vale create, or a NIC (put in netmap mode)\n"
+	  "  --host        a NIC's host stack too (NR_REG_NIC_SW), as vale-ctl -h\n"
+	  "  --dry-run     check the arguments and print the request; needs no module\n\n"
+	  "NETMAP_REQ_VALE_ATTACH.  A port attached anywhere already is refused (the error names\n"
+	  "the switch).  Configure a NIC's queues and rings (vnfctl nic setup) before: ethtool\n"
+	  "changes fail with EBUSY once netmap holds it." },
+	{ "vale", "detach", cmd_vale_detach, "SWITCH:NAME [--dry-run]",
+	  "detach a port from a VALE switch",
+	  "NETMAP_REQ_VALE_DETACH.  A NIC with polling threads must be stopped first (vnfctl vale\n"
+	  "poll off).  The switch goes away with its last port; a persistent port stays until\n"
+	  "vnfctl vale delete." },
+	{ "vale", "list", cmd_vale_list, "[--json]",
+	  "the ports of every VALE switch, with their rings, slots and memory allocator",
+	  "NETMAP_REQ_VALE_LIST, and PORT_INFO_GET for ephemeral ports and NICs.  Lists switch\n"
+	  "ports: a persistent port not attached is an interface (ip link) but no switch port.\n"
+	  "netmap renames an attached persistent port to its bare interface name when a program\n"
+	  "opens it (PORT_INFO_GET included, so vnfctl does not ask about those), after which\n"
+	  "DETACH no longer finds it (luigirizzo/netmap issue 882): such ports are marked.  With\n"
+	  "--json (or vnfctl --json vale list): {ports: [{name, switch, port, renamed_by_netmap,\n"
+	  "bridge_index, port_index, tx_rings, rx_rings, tx_slots, rx_slots, mem_id, memsize}]}." },
+	{ "vale", "poll", cmd_vale_poll, "on|off SWITCH:NAME [--cpu N] [--cpus N] [--dry-run]",
+	  "kernel threads that poll a NIC attached to a switch, instead of its interrupts",
+	  "  --cpu N       the first CPU (default 0)\n"
+	  "  --cpus N      1 (default): one thread on CPU N polls every ring; more: rings\n"
+	  "                N..N+K-1, one thread each on the CPU of the same number\n"
+	  "  --dry-run     check the arguments and print the request; needs no module\n\n"
+	  "NETMAP_REQ_VALE_POLLING_ENABLE / _DISABLE.  Only for NICs (a VALE port has no "
+	  "interrupts\n"
+	  "to replace); netmap never takes all CPUs." },
+	{ "netmap", "tune", cmd_netmap_tune,
+	  "[--slots N] [--rings N] [--pipes N] [--extra-bufs N] [--ports N] [--json] "
+	  "[--dry-run]",
+	  "size netmap's memory pools (module parameters) for a topology, and say why",
+	  "  --slots N       slots per ring, 1..8176 (default 1024; VALE ports and pipes: 4096)\n"
+	  "  --rings N       ring pairs per port (default 1)\n"
+	  "  --pipes N       netmap pipes per port, 0..64 (default 0)\n"
+	  "  --extra-bufs N  extra buffers per port (default 0)\n"
+	  "  --ports N       ports on the global allocator: NICs in netmap mode (default 1)\n"
+	  "  --dry-run       print the values, write nothing; works without the module\n\n"
+	  "Computes if_size/if_num, ring_size/ring_num, buf_size/buf_num (the global allocator:\n"
+	  "NICs and their pipes) and the priv_* floors (each VALE port's own allocator) by "
+	  "netmap's\n"
+	  "own sizing rule (a ring takes 256 + 16 x slots bytes; a port needs its rings plus the\n"
+	  "host pair, 8 rings and 8 x slots buffers per pipe, its extra buffers), never below\n"
+	  "netmap's defaults; writes them to /sys/module/netmap/parameters (needs root), reads\n"
+	  "them back, and prints one line per parameter: value, current value, why.  netmap reads\n"
+	  "them when an allocator is configured: the global one when its first port opens with\n"
+	  "none open, a VALE port's when it is made.  With --json one object: request, parameters\n"
+	  "{NAME: {value, current, default, need, why}}, memory, module_loaded, dry_run,\n"
+	  "written." },
 	{ "rss", "", cmd_rss,
 	  "[--key HEX | --profile NAME] [--queues N] [--reta-size N] SRC_IP DST_IP [SPORT DPORT]\n"
 	  "       vnfctl rss --find-ports --queues N [--count K] DST_IP DST_PORT SRC_IP",
