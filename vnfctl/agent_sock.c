@@ -6,7 +6,8 @@
  * carries an id that qemu-ga copies into its reply (replies with another id are stale and
  * skipped), and after any timeout or unreadable reply the next command is preceded by
  * guest-sync-delimited: a 0xFF byte resets qemu-ga's parser, and everything up to its 0xFF
- * delimiter and the reply with our random id is discarded. */
+ * delimiter and the reply with our random id is discarded.  A connection the agent closed is
+ * opened again by the next command. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -22,7 +23,8 @@
 #include "agent_sock.h"
 
 struct agent_sock {
-	int fd;
+	int fd; /* -1 after the agent closed the connection: the next call reconnects */
+	char path[108];
 	int need_sync;
 	int64_t next_id;
 	json_tokener *tok;
@@ -192,6 +194,26 @@ static int sock_sync(struct agent_sock *s, int64_t deadline)
 	}
 }
 
+/* A connection to the agent at s->path. */
+static int sock_connect(struct agent_sock *s, char *err, size_t errlen)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", s->path);
+	s->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (s->fd < 0 ||
+	    (connect(s->fd, (struct sockaddr *)&addr, sizeof(addr)) && errno != EINPROGRESS)) {
+		int rc = -errno;
+		snprintf(err, errlen, "%s: cannot connect to the guest agent socket: %s", s->path,
+			 strerror(errno));
+		if (s->fd >= 0)
+			close(s->fd);
+		s->fd = -1;
+		return rc;
+	}
+	return 0;
+}
+
 static int sock_call(void *ctx, json_object *cmd, int timeout_ms, json_object **reply, char *err,
 		     size_t errlen)
 {
@@ -202,7 +224,13 @@ static int sock_call(void *ctx, json_object *cmd, int timeout_ms, json_object **
 	int rc = 0, has;
 
 	*reply = NULL;
+	if (s->fd < 0 && (rc = sock_connect(s, err, errlen)))
+		return rc;
 	if (s->need_sync && (rc = sock_sync(s, deadline))) {
+		if (rc == -ECONNRESET || rc == -EPIPE) {
+			close(s->fd);
+			s->fd = -1;
+		}
 		snprintf(err, errlen, "the guest agent does not answer guest-sync-delimited: %s",
 			 rc == -ETIMEDOUT ? "timed out" : strerror(-rc));
 		goto out;
@@ -241,10 +269,14 @@ static int sock_call(void *ctx, json_object *cmd, int timeout_ms, json_object **
 	else if (rc == -EMSGSIZE)
 		snprintf(err, errlen, "the guest agent's reply is larger than %u bytes",
 			 AGENT_REPLY_MAX);
-	else if (rc == -ECONNRESET)
+	else if (rc == -ECONNRESET || rc == -EPIPE)
 		snprintf(err, errlen, "the guest agent closed the connection");
 	else if (rc)
 		snprintf(err, errlen, "guest agent socket: %s", strerror(-rc));
+	if (rc == -ECONNRESET || rc == -EPIPE) {
+		close(s->fd);
+		s->fd = -1;
+	}
 out:
 	json_object_object_del(cmd, "id");
 	free(line);
@@ -257,7 +289,8 @@ static void sock_close(void *ctx)
 
 	if (!s)
 		return;
-	close(s->fd);
+	if (s->fd >= 0)
+		close(s->fd);
 	json_tokener_free(s->tok);
 	free(s);
 }
@@ -265,7 +298,6 @@ static void sock_close(void *ctx)
 int agent_sock_open(struct agent *a, const char *path, char *err, size_t errlen)
 {
 	struct agent_sock *s = calloc(1, sizeof(*s));
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	int rc = 0;
 
 	if (!s || !(s->tok = json_tokener_new_ex(64))) {
@@ -273,24 +305,27 @@ int agent_sock_open(struct agent *a, const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
+	/* one read may hold a stale reply and the next one: strict mode alone would reject the
+	 * bytes after the first value */
+#ifdef JSON_TOKENER_ALLOW_TRAILING_CHARS
+	json_tokener_set_flags(s->tok, JSON_TOKENER_STRICT | JSON_TOKENER_ALLOW_TRAILING_CHARS);
+#else
 	json_tokener_set_flags(s->tok, JSON_TOKENER_STRICT);
+#endif
 	s->fd = -1;
 	s->need_sync = 1;
-	s->next_id = 1;
-	if (strlen(path) >= sizeof(addr.sun_path)) {
+	/* ids of another run of vnfctl on the same agent do not repeat ours */
+	if (getrandom(&s->next_id, sizeof(s->next_id), GRND_NONBLOCK) != sizeof(s->next_id))
+		s->next_id = now_ms();
+	s->next_id = (s->next_id & 0x3fffffffffff) + 1;
+	if (strlen(path) >= sizeof(s->path)) {
 		snprintf(err, errlen, "%s: the socket path is too long", path);
 		rc = -ENAMETOOLONG;
 		goto out;
 	}
-	strcpy(addr.sun_path, path);
-	s->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (s->fd < 0 || (connect(s->fd, (struct sockaddr *)&addr, sizeof(addr)) &&
-			  errno != EINPROGRESS)) {
-		rc = -errno;
-		snprintf(err, errlen, "%s: cannot connect to the guest agent socket: %s", path,
-			 strerror(errno));
+	strcpy(s->path, path);
+	if ((rc = sock_connect(s, err, errlen)))
 		goto out;
-	}
 	a->t.call = sock_call;
 	a->t.close = sock_close;
 	a->t.ctx = s;

@@ -295,8 +295,8 @@ int cmd_deploy(const struct vnfctl_ctx *ctx, int argc, char **argv)
 	rc = deploy_push(&g.agent, &p, bin, bin_len, cfg_out, strlen(cfg_out), &pr, err,
 			 sizeof(err));
 	if (rc) {
-		rc = cli_fail("%s: deploy failed: %s (the installed dataplane is unchanged)",
-			      o.domain, err);
+		rc = cli_fail("%s: deploy failed: %s%s", o.domain, err,
+			      rc == -EUCLEAN ? "" : " (the installed dataplane is unchanged)");
 		goto out;
 	}
 	if (deploy_record_save(o.domain, &p, sha, err, sizeof(err))) {

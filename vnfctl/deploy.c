@@ -166,6 +166,54 @@ static int push_verified(struct agent *a, const char *path, const void *data, si
 	return rc;
 }
 
+/* After the agent failed during the renames (a lost or garbled reply, a timeout, a closed
+ * connection), whether they ran is unknown: they may still be running.  Once the config's new
+ * file is gone (or 2 s passed: they never started), the guest's sha256 of the installed files
+ * decides.  0 when both are the new ones; rc with err kept when neither is; -EUCLEAN when only
+ * the binary is or the guest cannot tell us. */
+static int install_outcome(struct agent *a, const struct deploy_paths *p, const char *cfg_new,
+			   const void *bin, size_t bin_len, const char *cfg, size_t cfg_len, int rc,
+			   char *err, size_t errlen)
+{
+	static const char check_sh[] =
+		"i=0; while [ -e \"$3\" ] && [ $i -lt 20 ]; do sleep 0.1; i=$((i + 1)); done; "
+		"sha256sum \"$1\" \"$2\"";
+	const char *args[] = { p->bin, p->cfg, cfg_new, NULL };
+	char want_bin[2 * SHA256_LEN + 1], want_cfg[2 * SHA256_LEN + 1], e2[256];
+	struct agent_exec_result r;
+
+	sha256_hex(bin, bin_len, want_bin);
+	sha256_hex(cfg, cfg_len, want_cfg);
+	for (int attempt = 0; attempt < 3; attempt++) {
+		const char *nl;
+
+		if (run_sh(a, check_sh, args, EXEC_WAIT_MS, &r, e2, sizeof(e2)))
+			continue;
+		nl = r.out ? memchr(r.out, '\n', r.out_len) : NULL;
+		if (r.exitcode == 0 && nl && r.out_len >= 2 * SHA256_LEN &&
+		    (size_t)(r.out + r.out_len - (nl + 1)) >= 2 * SHA256_LEN) {
+			int new_bin = !memcmp(r.out, want_bin, 2 * SHA256_LEN);
+			int new_cfg = !memcmp(nl + 1, want_cfg, 2 * SHA256_LEN);
+			agent_exec_free(&r);
+			if (new_bin && !new_cfg) {
+				snprintf(err + strlen(err), errlen - strlen(err),
+					 "; the outcome is unknown: %s is the new binary but %s is "
+					 "not the new config",
+					 p->bin, p->cfg);
+				return -EUCLEAN;
+			}
+			return new_bin ? 0 : rc;
+		}
+		agent_exec_free(&r);
+		return rc; /* a file is missing or unreadable: not our install */
+	}
+	snprintf(err + strlen(err), errlen - strlen(err),
+		 "; checking what is installed failed too (%s): the outcome is unknown, check the "
+		 "sha256 of %s in the guest",
+		 e2, p->bin);
+	return -EUCLEAN;
+}
+
 static void step(const struct deploy_progress *pr, const char *what)
 {
 	if (pr && pr->step)
@@ -221,6 +269,9 @@ int deploy_push(struct agent *a, const struct deploy_paths *p, const void *bin, 
 	if (!rc && r.exitcode) {
 		snprintf(err, errlen, "installing in the guest failed: %s", said(&r));
 		rc = -EIO;
+	} else if (rc) {
+		/* the agent failed, not the renames: they may have run anyway */
+		rc = install_outcome(a, p, cfg_new, bin, bin_len, cfg, cfg_len, rc, err, errlen);
 	}
 	agent_exec_free(&r);
 out:

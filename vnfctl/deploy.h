@@ -37,7 +37,9 @@ struct deploy_progress {
 
 /* Pushes the binary and the config next to their places, checks their sha256 in the guest,
  * has the new binary check the config (its message in err when it rejects it), then renames
- * both into place.  A failure at any point leaves the installed files as they were. */
+ * both into place.  A failure at any point leaves the installed files as they were, except
+ * -EUCLEAN: the agent failed while the renames ran and the guest could not say which files
+ * are installed (err names what to check). */
 int deploy_push(struct agent *a, const struct deploy_paths *p, const void *bin, size_t bin_len,
 		const char *cfg, size_t cfg_len, const struct deploy_progress *pr, char *err,
 		size_t errlen);

@@ -32,6 +32,13 @@ static double dbl(json_object *o, const char *key)
 		       : 0;
 }
 
+/* Only a JSON true is true: json-c would read "no", 1 or 0.5 as true too. */
+static int flag(json_object *o, const char *key)
+{
+	json_object *v = member(o, key);
+	return json_object_is_type(v, json_type_boolean) && json_object_get_boolean(v);
+}
+
 static const char *str(json_object *o, const char *key)
 {
 	json_object *v = member(o, key);
@@ -133,7 +140,7 @@ void status_view_print(FILE *f, const char *domain, int pid, json_object *prev, 
 		(unsigned long long)rx, gen ? " + generated" : "", (unsigned long long)tx,
 		(unsigned long long)u64(cur, "consumed"),
 		(unsigned long long)u64(cur, "drops_total"), (long long)i64(cur, "in_flight", 0),
-		json_object_get_boolean(member(cur, "conserved")) ? "ok" : "NOT CONSERVED");
+		flag(cur, "conserved") ? "ok" : "NOT CONSERVED");
 }
 
 static json_object *thread_json(json_object *t, json_object *was, double dt)
@@ -176,9 +183,7 @@ json_object *status_view_json(const char *domain, int pid, json_object *prev, js
 	json_object_object_add(total, "role", json_object_new_string("total"));
 	json_object_object_add(o, "total", total);
 	json_object_object_add(o, "in_flight", json_object_new_int64(i64(cur, "in_flight", 0)));
-	json_object_object_add(
-		o, "conserved",
-		json_object_new_boolean(json_object_get_boolean(member(cur, "conserved"))));
+	json_object_object_add(o, "conserved", json_object_new_boolean(flag(cur, "conserved")));
 	json_object_object_add(o, "stats", json_object_get(cur));
 	return o;
 }

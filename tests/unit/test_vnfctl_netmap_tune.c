@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <string.h>
 #include "check.h"
-#include "../../vnfctl/netmap_tune.c"
+#include "netmap_tune.h"
 
 static struct netmap_tune t;
 static char err[256];
