@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "clock.h"
 #include "agent.h"
 #include "base64.h"
 
@@ -135,7 +136,8 @@ int agent_file_write(struct agent *a, const char *path, const void *buf, size_t 
 			goto out;
 		if (member_int(r, "count", 0, (int64_t)n, &count) || (size_t)count != n) {
 			snprintf(err, errlen,
-				 "guest-file-write: %s: the guest did not confirm %zu bytes at offset "
+				 "guest-file-write: %s: the guest did not confirm %zu bytes at "
+				 "offset "
 				 "%zu (disk full, or a bad reply)",
 				 path, n, done);
 			rc = -EIO;
@@ -176,19 +178,6 @@ static char *decode_output(json_object *st, const char *key, size_t *len, int *b
 	out[n] = '\0';
 	*len = (size_t)n;
 	return out;
-}
-
-static void sleep_ms(int ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-	nanosleep(&ts, NULL);
-}
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 int agent_exec(struct agent *a, const char *const *argv, const char *input, int wait_ms,
@@ -260,8 +249,8 @@ int agent_exec(struct agent *a, const char *const *argv, const char *input, int 
 		snprintf(err, errlen, "guest-exec-status: the output is not valid base64");
 		rc = -EPROTO;
 	}
-	res->truncated = json_object_object_get_ex(st, "out-truncated", &v) &&
-			 json_object_get_boolean(v);
+	res->truncated =
+		json_object_object_get_ex(st, "out-truncated", &v) && json_object_get_boolean(v);
 out:
 	if (rc)
 		agent_exec_free(res);

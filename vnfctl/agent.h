@@ -14,11 +14,11 @@
 #include <stdint.h>
 #include <json-c/json.h>
 
-#define AGENT_REPLY_MAX	   (24u << 20) /* bytes of one reply: 16 MiB of output, in base64 */
+#define AGENT_REPLY_MAX (24u << 20) /* bytes of one reply: 16 MiB of output, in base64 */
 /* Bytes of file data per guest-file-write.  Measured with libvirt 9.0, QEMU 7.2 and qemu-ga
  * 7.2 in a guest: writes of 160 KiB went through, 180 KiB made libvirt drop the agent
  * ("Guest agent not available for now") until it reconnected; 48 KiB stays far below. */
-#define AGENT_CHUNK (48u << 10)
+#define AGENT_CHUNK	   (48u << 10)
 #define AGENT_TIMEOUT_MS   10000
 #define AGENT_OUTPUT_LIMIT (16u << 20) /* qemu-ga's own cap on captured output */
 
@@ -50,9 +50,9 @@ int agent_file_write(struct agent *a, const char *path, const void *buf, size_t 
 		     size_t errlen);
 
 struct agent_exec_result {
-	int exited;   /* 0: still running when the wait ended */
-	int exitcode; /* when exited normally; -1 after a signal */
-	int signal;   /* the signal that ended it, or 0 */
+	int exited;	    /* 0: still running when the wait ended */
+	int exitcode;	    /* when exited normally; -1 after a signal */
+	int signal;	    /* the signal that ended it, or 0 */
 	char *out, *errout; /* captured, NUL-terminated (caller frees; agent_exec_free) */
 	size_t out_len, errout_len;
 	int truncated; /* qemu-ga cut the output at its limit */

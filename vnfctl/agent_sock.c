@@ -19,6 +19,7 @@
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
+#include "clock.h"
 #include "agent.h"
 #include "agent_sock.h"
 
@@ -32,13 +33,6 @@ struct agent_sock {
 	char buf[65536];
 	size_t len, pos; /* bytes in buf, bytes of them consumed */
 };
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void sock_discard(struct agent_sock *s)
 {

@@ -65,7 +65,7 @@ long base64_decode(const char *text, size_t len, uint8_t *out)
 		acc = acc << 6 | (uint32_t)v;
 		if (++n < 4)
 			continue;
-group:
+	group:
 		out[w++] = (uint8_t)(acc >> 16);
 		if (pad < 2)
 			out[w++] = (uint8_t)(acc >> 8);

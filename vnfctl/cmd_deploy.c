@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "clock.h"
 #include "agent.h"
 #include "agent_sock.h"
 #include "cli.h"
@@ -73,8 +74,8 @@ static int parse_seconds(const struct vnfctl_cmd *c, const char *opt, const char
 }
 
 /* getopt over common_lo + extra; calls each extra option back.  0 or an exit code. */
-static int parse_opts(const struct vnfctl_cmd *c, int argc, char **argv,
-		      const struct option *extra, size_t n_extra, struct guest_opts *o,
+static int parse_opts(const struct vnfctl_cmd *c, int argc, char **argv, const struct option *extra,
+		      size_t n_extra, struct guest_opts *o,
 		      int (*on_opt)(const struct vnfctl_cmd *c, int ch, const char *arg, void *u),
 		      void *u)
 {
@@ -101,9 +102,11 @@ static int parse_opts(const struct vnfctl_cmd *c, int argc, char **argv,
 			break;
 		case 'P':
 			if (deploy_path_check(optarg))
-				return cli_usage_fail(c, "--path \"%s\": must be an absolute guest path "
-							 "of plain characters",
-						      optarg);
+				return cli_usage_fail(
+					c,
+					"--path \"%s\": must be an absolute guest path "
+					"of plain characters",
+					optarg);
 			o->bin_path = optarg;
 			break;
 		case '?':
@@ -170,8 +173,9 @@ static int deploy_opt(const struct vnfctl_cmd *c, int ch, const char *arg, void 
 		return 0;
 	case 'C':
 		if (deploy_path_check(arg))
-			return cli_usage_fail(c, "--config-path \"%s\": must be an absolute guest "
-						 "path of plain characters",
+			return cli_usage_fail(c,
+					      "--config-path \"%s\": must be an absolute guest "
+					      "path of plain characters",
 					      arg);
 		d->config_path = arg;
 		return 0;
@@ -180,8 +184,9 @@ static int deploy_opt(const struct vnfctl_cmd *c, int ch, const char *arg, void 
 		return 0;
 	case 'r':
 		if (deploy_path_check(arg) || strlen(arg) > DEPLOY_PATH_MAX - 32)
-			return cli_usage_fail(c, "--run-dir \"%s\": must be an absolute guest "
-						 "path of plain characters",
+			return cli_usage_fail(c,
+					      "--run-dir \"%s\": must be an absolute guest "
+					      "path of plain characters",
 					      arg);
 		d->run_dir = arg;
 		return 0;
@@ -242,7 +247,10 @@ int cmd_deploy(const struct vnfctl_ctx *ctx, int argc, char **argv)
 	char sock_default[DEPLOY_PATH_MAX];
 	char *bin = NULL, *cfg = NULL, *cfg_out = NULL;
 	size_t bin_len = 0, cfg_len = 0;
-	int rc = help_asked(c, argc, argv) ? -1 : parse_opts(c, argc, argv, lo, sizeof(lo) / sizeof(lo[0]), &o, deploy_opt, &d);
+	int rc = help_asked(c, argc, argv)
+			 ? -1
+			 : parse_opts(c, argc, argv, lo, sizeof(lo) / sizeof(lo[0]), &o, deploy_opt,
+				      &d);
 
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
@@ -265,7 +273,10 @@ int cmd_deploy(const struct vnfctl_ctx *ctx, int argc, char **argv)
 		rc = cli_fail("%s: %s", binpath, err);
 		goto out;
 	}
-	if (bin_len < 4 || memcmp(bin, "\x7f" "ELF", 4)) {
+	if (bin_len < 4 || memcmp(bin,
+				  "\x7f"
+				  "ELF",
+				  4)) {
 		rc = cli_fail("%s: not an executable (ELF) file", binpath);
 		goto out;
 	}
@@ -280,7 +291,8 @@ int cmd_deploy(const struct vnfctl_ctx *ctx, int argc, char **argv)
 	if (d.dry_run) {
 		printf("would install %s (%zu bytes, sha256 %s) as %s\n", binpath, bin_len, sha,
 		       p.bin);
-		printf("would install %s as %s (stats.socket %s), checked by the new binary first\n",
+		printf("would install %s as %s (stats.socket %s), checked by the new binary "
+		       "first\n",
 		       d.config, p.cfg, p.socket);
 		printf("its log would be %s, its pid file %s\n", p.log, p.pid);
 		printf("in %s, through %s\n", o.domain,
@@ -315,7 +327,41 @@ out:
 	return rc;
 }
 
-/* ---- start, stop, logs -------------------------------------------------------------------- */
+/* ---- start, stop, logs ------------------------------------------------------------------ */
+
+/* What start, stop, logs and status share: --help, the options, the paths deploy recorded and
+ * the guest opened; then run(g, o, p, u) does the command's own part.  An exit code. */
+struct guest_cmd {
+	const char *name;
+	const struct option *lo;
+	size_t n_lo;
+	int (*on_opt)(const struct vnfctl_cmd *c, int ch, const char *arg, void *u);
+	int (*run)(struct guest *g, const struct guest_opts *o, const struct deploy_paths *p,
+		   void *u);
+};
+
+static int guest_cmd_main(const struct vnfctl_ctx *ctx, const struct guest_cmd *gc, int argc,
+			  char **argv, void *u)
+{
+	const struct vnfctl_cmd *c = cli_find(gc->name, "");
+	struct guest_opts o = { 0 };
+	struct deploy_paths p;
+	struct guest g;
+	char err[VNFCTL_ERR_LEN];
+	int rc;
+
+	if (help_asked(c, argc, argv))
+		return EXIT_OK;
+	if ((rc = parse_opts(c, argc, argv, gc->lo, gc->n_lo, &o, gc->on_opt, u)) ||
+	    (rc = paths_for(&o, &p, 0)))
+		return rc;
+	if (guest_open(ctx, &o, &g, err, sizeof(err)))
+		rc = cli_fail("%s: %s", o.domain, err);
+	else
+		rc = gc->run(&g, &o, &p, u);
+	guest_close(&g);
+	return rc;
+}
 
 static int wait_opt(const struct vnfctl_cmd *c, int ch, const char *arg, void *u)
 {
@@ -332,92 +378,70 @@ static int wait_opt(const struct vnfctl_cmd *c, int ch, const char *arg, void *u
 	return cli_usage_fail(c, "unknown option");
 }
 
+static const struct option wait_lo[] = { { "wait", required_argument, 0, 'w' } };
+
+static int start_run(struct guest *g, const struct guest_opts *o, const struct deploy_paths *p,
+		     void *u)
+{
+	char err[VNFCTL_ERR_LEN];
+	int pid = 0;
+
+	if (deploy_start(&g->agent, p, *(int *)u, &pid, err, sizeof(err)))
+		return cli_fail("%s: start: %s", o->domain, err);
+	printf("%s: dataplane running (pid %d), statistics on %s\n", o->domain, pid, p->socket);
+	return EXIT_OK;
+}
+
 int cmd_start(const struct vnfctl_ctx *ctx, int argc, char **argv)
 {
-	static const struct option lo[] = { { "wait", required_argument, 0, 'w' } };
-	const struct vnfctl_cmd *c = cli_find("start", "");
-	struct guest_opts o = { 0 };
-	struct deploy_paths p;
-	struct guest g;
-	char err[VNFCTL_ERR_LEN];
-	int wait_ms = 10000, pid = 0;
-	int rc = help_asked(c, argc, argv) ? -1 : parse_opts(c, argc, argv, lo, 1, &o, wait_opt, &wait_ms);
+	static const struct guest_cmd gc = { "start", wait_lo, 1, wait_opt, start_run };
+	int wait_ms = 10000;
+	return guest_cmd_main(ctx, &gc, argc, argv, &wait_ms);
+}
 
-	if (rc || (rc = paths_for(&o, &p, 0)))
-		return rc < 0 ? EXIT_OK : rc;
-	if (guest_open(ctx, &o, &g, err, sizeof(err))) {
-		rc = cli_fail("%s: %s", o.domain, err);
-		goto out;
-	}
-	rc = deploy_start(&g.agent, &p, wait_ms, &pid, err, sizeof(err));
-	if (rc)
-		rc = cli_fail("%s: start: %s", o.domain, err);
+static int stop_run(struct guest *g, const struct guest_opts *o, const struct deploy_paths *p,
+		    void *u)
+{
+	char err[VNFCTL_ERR_LEN];
+	int wait_ms = *(int *)u, pid = 0, forced = 0;
+
+	if (deploy_stop(&g->agent, p, wait_ms, &pid, &forced, err, sizeof(err)))
+		return cli_fail("%s: stop: %s", o->domain, err);
+	if (forced)
+		printf("%s: dataplane (pid %d) killed: it did not end within %d s of SIGTERM\n",
+		       o->domain, pid, wait_ms / 1000);
 	else
-		printf("%s: dataplane running (pid %d), statistics on %s\n", o.domain, pid,
-		       p.socket);
-out:
-	guest_close(&g);
-	return rc;
+		printf("%s: dataplane (pid %d) stopped; its final statistics are in %s\n",
+		       o->domain, pid, p->log);
+	return EXIT_OK;
 }
 
 int cmd_stop(const struct vnfctl_ctx *ctx, int argc, char **argv)
 {
-	static const struct option lo[] = { { "wait", required_argument, 0, 'w' } };
-	const struct vnfctl_cmd *c = cli_find("stop", "");
-	struct guest_opts o = { 0 };
-	struct deploy_paths p;
-	struct guest g;
-	char err[VNFCTL_ERR_LEN];
-	int wait_ms = 10000, pid = 0, forced = 0;
-	int rc = help_asked(c, argc, argv) ? -1 : parse_opts(c, argc, argv, lo, 1, &o, wait_opt, &wait_ms);
+	static const struct guest_cmd gc = { "stop", wait_lo, 1, wait_opt, stop_run };
+	int wait_ms = 10000;
+	return guest_cmd_main(ctx, &gc, argc, argv, &wait_ms);
+}
 
-	if (rc || (rc = paths_for(&o, &p, 0)))
-		return rc < 0 ? EXIT_OK : rc;
-	if (guest_open(ctx, &o, &g, err, sizeof(err))) {
-		rc = cli_fail("%s: %s", o.domain, err);
-		goto out;
-	}
-	rc = deploy_stop(&g.agent, &p, wait_ms, &pid, &forced, err, sizeof(err));
-	if (rc)
-		rc = cli_fail("%s: stop: %s", o.domain, err);
-	else if (forced)
-		printf("%s: dataplane (pid %d) killed: it did not end within %d s of SIGTERM\n",
-		       o.domain, pid, wait_ms / 1000);
-	else
-		printf("%s: dataplane (pid %d) stopped; its final statistics are in %s\n",
-		       o.domain, pid, p.log);
-out:
-	guest_close(&g);
-	return rc;
+static int logs_run(struct guest *g, const struct guest_opts *o, const struct deploy_paths *p,
+		    void *u)
+{
+	char err[VNFCTL_ERR_LEN], *text = NULL;
+	size_t len = 0;
+
+	if (deploy_logs(&g->agent, p, *(int *)u, &text, &len, err, sizeof(err)))
+		return cli_fail("%s: logs: %s", o->domain, err);
+	fwrite(text, 1, len, stdout);
+	free(text);
+	return EXIT_OK;
 }
 
 int cmd_logs(const struct vnfctl_ctx *ctx, int argc, char **argv)
 {
 	static const struct option lo[] = { { "lines", required_argument, 0, 'l' } };
-	const struct vnfctl_cmd *c = cli_find("logs", "");
-	struct guest_opts o = { 0 };
-	struct deploy_paths p;
-	struct guest g;
-	char err[VNFCTL_ERR_LEN], *text = NULL;
-	size_t len = 0;
+	static const struct guest_cmd gc = { "logs", lo, 1, wait_opt, logs_run };
 	int lines = 50;
-	int rc = help_asked(c, argc, argv) ? -1 : parse_opts(c, argc, argv, lo, 1, &o, wait_opt, &lines);
-
-	if (rc || (rc = paths_for(&o, &p, 0)))
-		return rc < 0 ? EXIT_OK : rc;
-	if (guest_open(ctx, &o, &g, err, sizeof(err))) {
-		rc = cli_fail("%s: %s", o.domain, err);
-		goto out;
-	}
-	rc = deploy_logs(&g.agent, &p, lines, &text, &len, err, sizeof(err));
-	if (rc)
-		rc = cli_fail("%s: logs: %s", o.domain, err);
-	else
-		fwrite(text, 1, len, stdout);
-	free(text);
-out:
-	guest_close(&g);
-	return rc;
+	return guest_cmd_main(ctx, &gc, argc, argv, &lines);
 }
 
 /* ---- status --------------------------------------------------------------------------- */
@@ -455,10 +479,57 @@ static void on_sigint(int sig)
 	status_stop = 1;
 }
 
-static void sleep_ms(int ms)
+struct status_run {
+	struct status_cli opt;
+	int json;
+};
+
+static int status_run(struct guest *g, const struct guest_opts *o, const struct deploy_paths *p,
+		      void *u)
 {
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-	nanosleep(&ts, NULL);
+	struct status_run *sr = u;
+	const struct status_cli *s = &sr->opt;
+	json_object *prev = NULL, *cur = NULL;
+	char err[VNFCTL_ERR_LEN];
+	int pid = 0, shown = 0, tty = isatty(1), rc = EXIT_OK;
+
+	signal(SIGINT, on_sigint);
+	/* rates need two readings: the first one is taken an interval before the first table */
+	if (deploy_stats(&g->agent, p, &prev, &pid, err, sizeof(err)))
+		return cli_fail("%s: status: %s", o->domain, err);
+	while (!status_stop) {
+		sleep_ms(shown ? s->watch_ms : s->interval_ms);
+		if (status_stop)
+			break;
+		if (deploy_stats(&g->agent, p, &cur, &pid, err, sizeof(err))) {
+			rc = cli_fail("%s: status: %s", o->domain, err);
+			break;
+		}
+		if (sr->json) {
+			json_object *v = status_view_json(o->domain, pid, prev, cur);
+			printf("%s\n", json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
+			json_object_put(v);
+		} else {
+			if (tty && s->watch_ms)
+				fputs("\033[H\033[2J", stdout);
+			status_view_print(stdout, o->domain, pid, prev, cur);
+		}
+		fflush(stdout);
+		shown++;
+		json_object_put(prev);
+		prev = cur;
+		cur = NULL;
+		if (!s->watch_ms || (s->count && shown >= s->count))
+			break;
+	}
+	json_object_put(prev);
+	json_object_put(cur);
+	return rc;
+}
+
+static int status_opt_of(const struct vnfctl_cmd *c, int ch, const char *arg, void *u)
+{
+	return status_opt(c, ch, arg, &((struct status_run *)u)->opt);
 }
 
 int cmd_status(const struct vnfctl_ctx *ctx, int argc, char **argv)
@@ -468,56 +539,9 @@ int cmd_status(const struct vnfctl_ctx *ctx, int argc, char **argv)
 		{ "watch", required_argument, 0, 'w' },
 		{ "count", required_argument, 0, 'n' },
 	};
-	const struct vnfctl_cmd *c = cli_find("status", "");
-	struct guest_opts o = { 0 };
-	struct status_cli s = { 1000, 0, 0 };
-	struct deploy_paths p;
-	struct guest g;
-	json_object *prev = NULL, *cur = NULL;
-	char err[VNFCTL_ERR_LEN];
-	int pid = 0, shown = 0, tty = isatty(1);
-	int rc = help_asked(c, argc, argv) ? -1 : parse_opts(c, argc, argv, lo, sizeof(lo) / sizeof(lo[0]), &o, status_opt, &s);
+	static const struct guest_cmd gc = { "status", lo, sizeof(lo) / sizeof(lo[0]),
+					     status_opt_of, status_run };
+	struct status_run sr = { { 1000, 0, 0 }, ctx->json };
 
-	if (rc || (rc = paths_for(&o, &p, 0)))
-		return rc < 0 ? EXIT_OK : rc;
-	if (guest_open(ctx, &o, &g, err, sizeof(err))) {
-		rc = cli_fail("%s: %s", o.domain, err);
-		goto out;
-	}
-	signal(SIGINT, on_sigint);
-	/* rates need two readings: the first one is taken an interval before the first table */
-	if ((rc = deploy_stats(&g.agent, &p, &prev, &pid, err, sizeof(err)))) {
-		rc = cli_fail("%s: status: %s", o.domain, err);
-		goto out;
-	}
-	while (!status_stop) {
-		sleep_ms(shown ? s.watch_ms : s.interval_ms);
-		if (status_stop)
-			break;
-		if ((rc = deploy_stats(&g.agent, &p, &cur, &pid, err, sizeof(err)))) {
-			rc = cli_fail("%s: status: %s", o.domain, err);
-			break;
-		}
-		if (ctx->json) {
-			json_object *v = status_view_json(o.domain, pid, prev, cur);
-			printf("%s\n", json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
-			json_object_put(v);
-		} else {
-			if (tty && s.watch_ms)
-				fputs("\033[H\033[2J", stdout);
-			status_view_print(stdout, o.domain, pid, prev, cur);
-		}
-		fflush(stdout);
-		shown++;
-		json_object_put(prev);
-		prev = cur;
-		cur = NULL;
-		if (!s.watch_ms || (s.count && shown >= s.count))
-			break;
-	}
-out:
-	json_object_put(prev);
-	json_object_put(cur);
-	guest_close(&g);
-	return rc;
+	return guest_cmd_main(ctx, &gc, argc, argv, &sr);
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "clock.h"
 #include "deploy.h"
 #include "files.h"
 #include "sha256.h"
@@ -84,8 +85,9 @@ int deploy_config_prepare(const char *text, size_t len, const char *socket_defau
 		snprintf(socket, DEPLOY_PATH_MAX, "%s", socket_default);
 	} else if (!json_object_is_type(sock, json_type_string) ||
 		   deploy_path_check(json_object_get_string(sock))) {
-		snprintf(err, errlen, "stats.socket: must be an absolute path of at most %d "
-				      "plain characters",
+		snprintf(err, errlen,
+			 "stats.socket: must be an absolute path of at most %d "
+			 "plain characters",
 			 DEPLOY_PATH_MAX - (int)sizeof(NEW_SUFFIX));
 		rc = -EINVAL;
 		goto out;
@@ -264,8 +266,8 @@ int deploy_push(struct agent *a, const struct deploy_paths *p, const void *bin, 
 		goto out;
 	step(pr, "installing");
 	/* each rename is atomic: the old binary runs until the new one is complete */
-	rc = run_sh(a, "chmod 0644 \"$3\" && mv -f \"$1\" \"$2\" && mv -f \"$3\" \"$4\"", install, EXEC_WAIT_MS, &r,
-		    err, errlen);
+	rc = run_sh(a, "chmod 0644 \"$3\" && mv -f \"$1\" \"$2\" && mv -f \"$3\" \"$4\"", install,
+		    EXEC_WAIT_MS, &r, err, errlen);
 	if (!rc && r.exitcode) {
 		snprintf(err, errlen, "installing in the guest failed: %s", said(&r));
 		rc = -EIO;
@@ -310,21 +312,8 @@ static int running_pid(struct agent *a, const struct deploy_paths *p, int *pid, 
 	return rc;
 }
 
-static void sleep_ms(int ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-	nanosleep(&ts, NULL);
-}
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-int deploy_start(struct agent *a, const struct deploy_paths *p, int wait_ms, int *pid,
-		 char *err, size_t errlen)
+int deploy_start(struct agent *a, const struct deploy_paths *p, int wait_ms, int *pid, char *err,
+		 size_t errlen)
 {
 	static const char start_sh[] =
 		"[ -x \"$1\" ] && [ -r \"$2\" ] || { echo 'nothing installed' >&2; exit 4; }; "
@@ -344,8 +333,9 @@ int deploy_start(struct agent *a, const struct deploy_paths *p, int wait_ms, int
 	}
 	rc = run_sh(a, start_sh, args, EXEC_WAIT_MS, &r, err, errlen);
 	if (!rc && r.exitcode == 4) {
-		snprintf(err, errlen, "no dataplane is installed at %s with a config at %s (run "
-				      "vnfctl deploy first)",
+		snprintf(err, errlen,
+			 "no dataplane is installed at %s with a config at %s (run "
+			 "vnfctl deploy first)",
 			 p->bin, p->cfg);
 		rc = -ENOENT;
 	} else if (!rc && r.exitcode) {
@@ -391,8 +381,8 @@ int deploy_start(struct agent *a, const struct deploy_paths *p, int wait_ms, int
 	}
 }
 
-int deploy_stop(struct agent *a, const struct deploy_paths *p, int wait_ms, int *pid,
-		int *forced, char *err, size_t errlen)
+int deploy_stop(struct agent *a, const struct deploy_paths *p, int wait_ms, int *pid, int *forced,
+		char *err, size_t errlen)
 {
 	char pidtxt[16];
 	const char *args[] = { pidtxt, p->pid, NULL };
@@ -471,8 +461,8 @@ int deploy_stats(struct agent *a, const struct deploy_paths *p, json_object **st
 	return rc;
 }
 
-int deploy_logs(struct agent *a, const struct deploy_paths *p, int lines, char **text,
-		size_t *len, char *err, size_t errlen)
+int deploy_logs(struct agent *a, const struct deploy_paths *p, int lines, char **text, size_t *len,
+		char *err, size_t errlen)
 {
 	char n[16];
 	const char *args[] = { n, p->log, NULL };
@@ -504,7 +494,8 @@ int deploy_logs(struct agent *a, const struct deploy_paths *p, int lines, char *
 static int record_path(const char *domain, char *path, size_t len, char *err, size_t errlen)
 {
 	if (!*domain || strchr(domain, '/') || domain[0] == '.' ||
-	    snprintf(path, len, "%s/%s.json", state_dir(DEPLOY_STATE_DEFAULT), domain) >= (int)len) {
+	    snprintf(path, len, "%s/%s.json", state_dir(DEPLOY_STATE_DEFAULT), domain) >=
+		    (int)len) {
 		snprintf(err, errlen, "%s: not usable as a file name", domain);
 		return -EINVAL;
 	}

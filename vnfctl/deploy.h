@@ -30,8 +30,8 @@ int deploy_config_prepare(const char *text, size_t len, const char *socket_defau
 			  char socket[DEPLOY_PATH_MAX], char *err, size_t errlen);
 
 struct deploy_progress {
-	void (*step)(void *arg, const char *what);		      /* a step begins */
-	void (*bytes)(void *arg, size_t done, size_t total);	      /* a push goes on */
+	void (*step)(void *arg, const char *what);	     /* a step begins */
+	void (*bytes)(void *arg, size_t done, size_t total); /* a push goes on */
 	void *arg;
 };
 
@@ -47,19 +47,19 @@ int deploy_push(struct agent *a, const struct deploy_paths *p, const void *bin, 
 /* Starts `bin run cfg` detached, output appended to the log, and waits up to wait_ms until it
  * answers on its stats socket.  -EALREADY if one runs already (*pid is it), -ENOENT if
  * nothing is installed. */
-int deploy_start(struct agent *a, const struct deploy_paths *p, int wait_ms, int *pid,
-		 char *err, size_t errlen);
+int deploy_start(struct agent *a, const struct deploy_paths *p, int wait_ms, int *pid, char *err,
+		 size_t errlen);
 /* SIGTERM, then SIGKILL when it has not ended after wait_ms.  *forced tells which ended it;
  * -ESRCH when none runs. */
-int deploy_stop(struct agent *a, const struct deploy_paths *p, int wait_ms, int *pid,
-		int *forced, char *err, size_t errlen);
+int deploy_stop(struct agent *a, const struct deploy_paths *p, int wait_ms, int *pid, int *forced,
+		char *err, size_t errlen);
 /* The running dataplane's statistics (`bin stats`); *pid is its process.  -ESRCH when none
  * runs. */
 int deploy_stats(struct agent *a, const struct deploy_paths *p, json_object **stats, int *pid,
 		 char *err, size_t errlen);
 /* The last lines of its log (caller frees *text). */
-int deploy_logs(struct agent *a, const struct deploy_paths *p, int lines, char **text,
-		size_t *len, char *err, size_t errlen);
+int deploy_logs(struct agent *a, const struct deploy_paths *p, int lines, char **text, size_t *len,
+		char *err, size_t errlen);
 
 /* What vnfctl deployed where, kept on the host per domain ($VNFCTL_STATE_DIR or
  * /var/lib/vnfctl/deploy, DOMAIN.json) so that start/stop/status/logs find it. */

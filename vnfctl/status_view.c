@@ -82,8 +82,10 @@ static void each_thread(json_object *prev, json_object *cur,
 
 	for (int g = 0; g < 2; g++) {
 		json_object *a = member(cur, groups[g]), *b = member(prev, groups[g]);
-		size_t n = json_object_is_type(a, json_type_array) ? json_object_array_length(a) : 0;
-		size_t m = json_object_is_type(b, json_type_array) ? json_object_array_length(b) : 0;
+		size_t n =
+			json_object_is_type(a, json_type_array) ? json_object_array_length(a) : 0;
+		size_t m =
+			json_object_is_type(b, json_type_array) ? json_object_array_length(b) : 0;
 
 		for (size_t i = 0; i < n && i < 1024; i++)
 			fn(u, json_object_array_get_idx(a, i),

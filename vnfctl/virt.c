@@ -212,7 +212,7 @@ static int virt_agent_call(void *ctx, json_object *cmd, int timeout_ms, json_obj
 		rc = -ESRCH;
 	else if (e && e->code == VIR_ERR_AGENT_UNRESPONSIVE)
 		rc = strstr(msg, "not connected") || strstr(msg, "not configured") ? -ENODEV
-										  : -ETIMEDOUT;
+										   : -ETIMEDOUT;
 	else if (strstr(msg, "not configured"))
 		rc = -ENODEV;
 	else
