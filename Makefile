@@ -92,11 +92,10 @@ $(O)/vnfctl-obj/%.o: vnfctl/%.c $(wildcard vnfctl/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(VNFCTL_CFLAGS) -c -o $@ $<
 
-# vnfctl rss is the dataplane's own rss command and hash, linked in, not copied.
-VNFCTL_SHARED := $(O)/dataplane/rss.o $(O)/dataplane/cli_rss.o $(O)/dataplane/ethtool.o \
-                 $(O)/dataplane/rtnl.o
-$(VNFCTL): $(VNFCTL_OBJ) $(VNFCTL_SHARED)
-	$(CC) $(LDFLAGS) -o $@ $^ $(VNFCTL_LIBS) $(LDLIBS)
+# vnfctl links the dataplane's library for what they share, not copied: the rss command and
+# hash, the ethtool and rtnetlink layers, and the config parser plans check dataplanes with.
+$(VNFCTL): $(VNFCTL_OBJ) $(DP_LIB)
+	$(CC) $(LDFLAGS) -o $@ $(VNFCTL_OBJ) $(DP_LIB) $(VNFCTL_LIBS) $(LDLIBS)
 
 $(O)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(DP_LIB)
 	@mkdir -p $(dir $@)

@@ -57,7 +57,7 @@ count_script() { # script [timeout seconds, default 300]
 if [ -z "${TESTS:-}" ]; then
 	for t in tests/cli/*.sh tests/netns/*.sh tests/vm/*.sh; do
 		case "$t" in
-		*/lib.sh | tests/vm/mkimage.sh | tests/vm/overlay.sh | tests/vm/init.sh) continue ;;
+		*/lib.sh | tests/vm/libvirt.sh | tests/vm/mkimage.sh | tests/vm/overlay.sh | tests/vm/init.sh) continue ;;
 		tests/vm/*) [ -f "$t" ] && count_script "$t" 900 ;; # QEMU TCG guests
 		*) [ -f "$t" ] && count_script "$t" ;;
 		esac

@@ -33,6 +33,8 @@ int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_usage_fail(const struct vnfctl_cmd *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 const struct vnfctl_cmd *cli_find(const char *group, const char *verb);
+/* Runs "GROUP [VERB] ARGS..." as the command line would (argv[0] is the group). */
+int cli_dispatch(const struct vnfctl_ctx *ctx, int argc, char **argv);
 
 int cmd_domain_attach(const struct vnfctl_ctx *ctx, int argc, char **argv);
 int cmd_domain_detach(const struct vnfctl_ctx *ctx, int argc, char **argv);
@@ -40,6 +42,13 @@ int cmd_domain_show(const struct vnfctl_ctx *ctx, int argc, char **argv);
 int cmd_domain_rewrite(const struct vnfctl_ctx *ctx, int argc, char **argv);
 int cmd_domain_restore(const struct vnfctl_ctx *ctx, int argc, char **argv);
 int cmd_domain_new(const struct vnfctl_ctx *ctx, int argc, char **argv);
+int cmd_domain_start(const struct vnfctl_ctx *ctx, int argc, char **argv);
+int cmd_domain_stop(const struct vnfctl_ctx *ctx, int argc, char **argv);
+int cmd_domain_delete(const struct vnfctl_ctx *ctx, int argc, char **argv);
+int cmd_up(const struct vnfctl_ctx *ctx, int argc, char **argv);
+int cmd_down(const struct vnfctl_ctx *ctx, int argc, char **argv);
+/* vnfctl status PLAN: one row per VM of the plan. */
+int plan_status(const struct vnfctl_ctx *ctx, const char *file, int interval_ms);
 int cmd_rss(const struct vnfctl_ctx *ctx, int argc, char **argv);
 int cmd_nic_show(const struct vnfctl_ctx *ctx, int argc, char **argv);
 int cmd_nic_setup(const struct vnfctl_ctx *ctx, int argc, char **argv);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include "clock.h"
 #include "agent.h"
 #include "agent_sock.h"
@@ -194,25 +195,6 @@ static int deploy_opt(const struct vnfctl_cmd *c, int ch, const char *arg, void 
 	return cli_usage_fail(c, "unknown option");
 }
 
-/* The vnfdp built or installed beside this vnfctl. */
-static int default_binary(char *out, size_t len)
-{
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	char *slash;
-
-	if (n <= 0)
-		return -1;
-	self[n] = '\0';
-	slash = strrchr(self, '/');
-	if (!slash)
-		return -1;
-	*slash = '\0';
-	if (snprintf(out, len, "%s/vnfdp", self) >= (int)len)
-		return -1;
-	return access(out, R_OK) ? -1 : 0;
-}
-
 static void progress_step(void *arg, const char *what)
 {
 	fprintf(stderr, "deploy %s: %s\n", (const char *)arg, what);
@@ -244,7 +226,7 @@ int cmd_deploy(const struct vnfctl_ctx *ctx, int argc, char **argv)
 	struct deploy_progress pr = { progress_step, progress_bytes, NULL };
 	struct guest g = { 0 };
 	char err[VNFCTL_ERR_LEN], binpath[PATH_MAX], sha[2 * SHA256_LEN + 1];
-	char sock_default[DEPLOY_PATH_MAX];
+	char sock_default[DEPLOY_PATH_MAX], cfg_sha[2 * SHA256_LEN + 1];
 	char *bin = NULL, *cfg = NULL, *cfg_out = NULL;
 	size_t bin_len = 0, cfg_len = 0;
 	int rc = help_asked(c, argc, argv)
@@ -267,7 +249,7 @@ int cmd_deploy(const struct vnfctl_ctx *ctx, int argc, char **argv)
 	}
 	if (d.binary)
 		snprintf(binpath, sizeof(binpath), "%s", d.binary);
-	else if (default_binary(binpath, sizeof(binpath)))
+	else if (file_beside_self("vnfdp", binpath, sizeof(binpath)))
 		return cli_fail("deploy: no vnfdp beside this vnfctl: give --binary PATH");
 	if (file_read_all(binpath, &bin, &bin_len, err, sizeof(err))) {
 		rc = cli_fail("%s: %s", binpath, err);
@@ -311,7 +293,8 @@ int cmd_deploy(const struct vnfctl_ctx *ctx, int argc, char **argv)
 			      rc == -EUCLEAN ? "" : " (the installed dataplane is unchanged)");
 		goto out;
 	}
-	if (deploy_record_save(o.domain, &p, sha, err, sizeof(err))) {
+	sha256_hex(cfg, cfg_len, cfg_sha);
+	if (deploy_record_save(o.domain, &p, sha, cfg_sha, err, sizeof(err))) {
 		rc = cli_fail("%s: installed, but the record for start/status could not be saved: "
 			      "%s",
 			      o.domain, err);
@@ -542,6 +525,22 @@ int cmd_status(const struct vnfctl_ctx *ctx, int argc, char **argv)
 	static const struct guest_cmd gc = { "status", lo, sizeof(lo) / sizeof(lo[0]),
 					     status_opt_of, status_run };
 	struct status_run sr = { { 1000, 0, 0 }, ctx->json };
+	const char *last = argc > 1 ? argv[argc - 1] : "";
+	size_t n = strlen(last);
+	struct stat st;
 
+	/* status PLAN.json: every VM of a plan in one table */
+	if (n > 5 && !strcmp(last + n - 5, ".json") && !stat(last, &st) && S_ISREG(st.st_mode) &&
+	    !help_asked(cli_find("status", ""), argc, argv)) {
+		int rc = 0;
+		for (int i = 1; !rc && i < argc - 1; i++) {
+			if (strcmp(argv[i], "--interval") || i + 1 >= argc - 1)
+				return cli_usage_fail(cli_find("status", ""),
+						      "with a PLAN only --interval S is accepted");
+			rc = parse_seconds(cli_find("status", ""), "--interval", argv[++i], 3600,
+					   &sr.opt.interval_ms);
+		}
+		return rc ? rc : plan_status(ctx, last, sr.opt.interval_ms);
+	}
 	return guest_cmd_main(ctx, &gc, argc, argv, &sr);
 }

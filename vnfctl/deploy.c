@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include "clock.h"
 #include "deploy.h"
 #include "files.h"
@@ -503,7 +504,7 @@ static int record_path(const char *domain, char *path, size_t len, char *err, si
 }
 
 int deploy_record_save(const char *domain, const struct deploy_paths *p, const char *bin_sha,
-		       char *err, size_t errlen)
+		       const char *cfg_sha, char *err, size_t errlen)
 {
 	json_object *o = json_object_new_object();
 	char path[4096];
@@ -520,6 +521,7 @@ int deploy_record_save(const char *domain, const struct deploy_paths *p, const c
 	json_object_object_add(o, "log", json_object_new_string(p->log));
 	json_object_object_add(o, "pidfile", json_object_new_string(p->pid));
 	json_object_object_add(o, "sha256", json_object_new_string(bin_sha));
+	json_object_object_add(o, "config_sha256", json_object_new_string(cfg_sha));
 	json_object_object_add(o, "deployed", json_object_new_int64((int64_t)time(NULL)));
 	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
 							 JSON_C_TO_STRING_NOSLASHESCAPE);
@@ -564,5 +566,40 @@ int deploy_record_load(const char *domain, struct deploy_paths *p, char *err, si
 	}
 	json_object_put(o);
 	free(text);
+	return rc;
+}
+
+int deploy_record_digests(const char *domain, char bin_sha[65], char cfg_sha[65])
+{
+	char path[4096], err[64], *text = NULL;
+	json_object *o, *b, *c;
+	size_t len;
+	int rc = record_path(domain, path, sizeof(path), err, sizeof(err));
+
+	if (!rc)
+		rc = file_read_all(path, &text, &len, err, sizeof(err));
+	if (rc)
+		return rc;
+	o = json_tokener_parse(text);
+	if (json_object_object_get_ex(o, "sha256", &b) &&
+	    json_object_object_get_ex(o, "config_sha256", &c) &&
+	    json_object_get_string_len(b) == 64 && json_object_get_string_len(c) == 64) {
+		memcpy(bin_sha, json_object_get_string(b), 65);
+		memcpy(cfg_sha, json_object_get_string(c), 65);
+	} else {
+		rc = -EINVAL;
+	}
+	json_object_put(o);
+	free(text);
+	return rc;
+}
+
+int deploy_record_remove(const char *domain)
+{
+	char path[4096], err[64];
+	int rc = record_path(domain, path, sizeof(path), err, sizeof(err));
+
+	if (!rc && unlink(path) && errno != ENOENT)
+		rc = -errno;
 	return rc;
 }

@@ -64,7 +64,11 @@ int deploy_logs(struct agent *a, const struct deploy_paths *p, int lines, char *
 /* What vnfctl deployed where, kept on the host per domain ($VNFCTL_STATE_DIR or
  * /var/lib/vnfctl/deploy, DOMAIN.json) so that start/stop/status/logs find it. */
 int deploy_record_save(const char *domain, const struct deploy_paths *p, const char *bin_sha,
-		       char *err, size_t errlen);
+		       const char *cfg_sha, char *err, size_t errlen);
+/* The sha256 (hex) of the binary and of the config file (as given to deploy) it recorded. */
+/* Forgets domain's record (its domain is gone). */
+int deploy_record_remove(const char *domain);
+int deploy_record_digests(const char *domain, char bin_sha[65], char cfg_sha[65]);
 /* -ENOENT when there is none (p keeps what it had). */
 int deploy_record_load(const char *domain, struct deploy_paths *p, char *err, size_t errlen);
 

@@ -113,3 +113,21 @@ int file_write_atomic(const char *path, const char *data, size_t len, mode_t mod
 		unlink(tmp);
 	return ret;
 }
+
+int file_beside_self(const char *name, char *out, size_t len)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
+
+	if (n <= 0)
+		return -ENOENT;
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	if (!slash)
+		return -ENOENT;
+	*slash = '\0';
+	if (snprintf(out, len, "%s/%s", self, name) >= (int)len)
+		return -ENAMETOOLONG;
+	return access(out, R_OK) ? -ENOENT : 0;
+}

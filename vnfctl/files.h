@@ -18,4 +18,8 @@ int file_read_all(const char *path, char **buf, size_t *len, char *err, size_t e
 int file_write_atomic(const char *path, const char *data, size_t len, mode_t mode, char *err,
 		      size_t errlen);
 
+/* The file name in the directory of this program (the vnfdp beside vnfctl): 0 when it is
+ * readable, -ENOENT otherwise. */
+int file_beside_self(const char *name, char *out, size_t len);
+
 #endif

@@ -78,6 +78,16 @@ const struct vnfctl_cmd vnfctl_cmds[] = {
 	  "  --dry-run      print the XML instead of defining it\n\n"
 	  "The new domain gets its own UUID from libvirt and new MACs for vnfctl's vNICs\n"
 	  "(derived from NAME), so `vnfctl domain detach` works on it as on any other." },
+	{ "domain", "start", cmd_domain_start, "DOMAIN [--wait-agent SECONDS]",
+	  "start a defined domain (nothing if it runs) and wait for its guest agent",
+	  "  --wait-agent S   then wait up to S seconds until its guest agent answers\n"
+	  "                   guest-ping (deploy needs it)" },
+	{ "domain", "stop", cmd_domain_stop, "DOMAIN [--wait SECONDS]",
+	  "stop a running domain: ACPI shutdown for --wait seconds (default 0), then destroy",
+	  "Nothing happens when it does not run." },
+	{ "domain", "delete", cmd_domain_delete, "DOMAIN",
+	  "undefine a domain that does not run (with its managed save, snapshot metadata, NVRAM)",
+	  "Its disks stay: vnfctl never deletes files it did not make." },
 	{ "nic", "show", cmd_nic_show, "IFACE [--json]",
 	  "what the NIC's driver reports: queues, rings, RSS key and table, flow hash, offloads",
 	  "Through the kernel's ethtool interface (no ethtool binary).  What the driver does not\n"
@@ -217,7 +227,8 @@ const struct vnfctl_cmd vnfctl_cmds[] = {
 	  "A dataplane stopped by SIGTERM writes its final statistics to its log (vnfctl logs).\n"
 	  AGENT_OPTIONS_HELP },
 	{ "status", "", cmd_status,
-	  "DOMAIN [--interval SECONDS] [--watch SECONDS [--count N]] [AGENT OPTIONS]",
+	  "DOMAIN [--interval SECONDS] [--watch SECONDS [--count N]] [AGENT OPTIONS]\n"
+	  "       vnfctl status [--interval SECONDS] PLAN.json",
 	  "per-core packets, drops and Mpps of the dataplane in a guest, and its conservation",
 	  "  --interval S   the rates are measured over S seconds (default 1)\n"
 	  "  --watch S      refresh every S seconds until Ctrl-C (or --count tables)\n"
@@ -226,9 +237,26 @@ const struct vnfctl_cmd vnfctl_cmds[] = {
 	  "totals and the conservation check: every packet received was sent, consumed, dropped\n"
 	  "with a reason, or is in flight.  With --json (vnfctl --json status DOMAIN) one object\n"
 	  "per reading: threads [{role, id, cpu, rx, tx, drops, rx_mpps, tx_mpps}], total,\n"
-	  "in_flight, conserved and the dataplane's own statistics as stats." },
+	  "in_flight, conserved and the dataplane's own statistics as stats.\n\n"
+	  "With a plan file (vnfctl up PLAN.json): one row per VM of the plan: pid, mode,\n"
+	  "workers, rx, tx, drops, rx Mpps and whether its packets are conserved." },
 	{ "logs", "", cmd_logs, "DOMAIN [--lines N] [AGENT OPTIONS]",
 	  "the last lines (default 50) of the dataplane's log in the guest", AGENT_OPTIONS_HELP },
+	{ "up", "", cmd_up, "PLAN [--dry-run]",
+	  "bring a plan up: netmap, VALE ports, NICs, domains, dataplanes (docs/plan.md)",
+	  "Each step is a vnfctl command (shown by --dry-run), run in dependency order with one\n"
+	  "line of progress: its outcome and duration.  A step whose effect is there already is\n"
+	  "skipped (\"already done\"), so a second up changes nothing.  If a step fails, the\n"
+	  "steps this run made are undone in reverse order and the host is as before.  What up\n"
+	  "made is recorded in $VNFCTL_STATE_DIR (default /var/lib/vnfctl)/plan-NAME/ for down.\n"
+	  "  --dry-run    list the steps and the commands they would run; change nothing" },
+	{ "down", "", cmd_down, "PLAN [--dry-run]",
+	  "undo everything vnfctl up made for a plan, in reverse order",
+	  "Stops the dataplanes, stops and deletes the domains up defined (or detaches the vNICs\n"
+	  "it attached), restores the NICs, detaches and deletes the VALE ports.  What up found\n"
+	  "already there is left alone.  A step that cannot be undone stays recorded; run down\n"
+	  "again after fixing it.\n"
+	  "  --dry-run    list what would be undone" },
 	{ NULL, NULL, NULL, NULL, NULL, NULL },
 };
 
@@ -315,10 +343,41 @@ static int group_usage(FILE *f, const char *group)
 	return 0;
 }
 
+int cli_dispatch(const struct vnfctl_ctx *ctx, int argc, char **argv)
+{
+	const struct vnfctl_cmd *c;
+
+	if (!cli_find(argv[0], NULL)) {
+		fprintf(stderr, "vnfctl: unknown command group \"%s\" (try: vnfctl --help)\n",
+			argv[0]);
+		return EXIT_USAGE;
+	}
+	c = cli_find(argv[0], "");
+	if (c) /* a group that is itself the command: it parses its own --help */
+		return c->run(ctx, argc, argv);
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		int asked = argc > 1;
+		group_usage(asked ? stdout : stderr, argv[0]);
+		return asked ? EXIT_OK : EXIT_USAGE;
+	}
+	c = cli_find(argv[0], argv[1]);
+	if (!c) {
+		fprintf(stderr, "vnfctl: %s: unknown verb \"%s\" (try: vnfctl %s --help)\n",
+			argv[0], argv[1], argv[0]);
+		return EXIT_USAGE;
+	}
+	for (int k = 2; k < argc; k++)
+		if (!strcmp(argv[k], "--help") || !strcmp(argv[k], "-h")) {
+			cli_usage(stdout, c);
+			return EXIT_OK;
+		}
+	/* the handler sees argv[0] = the verb, as getopt expects */
+	return c->run(ctx, argc - 1, argv + 1);
+}
+
 int main(int argc, char **argv)
 {
 	struct vnfctl_ctx ctx = { getenv("LIBVIRT_DEFAULT_URI"), 0 };
-	const struct vnfctl_cmd *c;
 	int i = 1;
 
 	if (!ctx.uri || !*ctx.uri)
@@ -346,30 +405,5 @@ int main(int argc, char **argv)
 		main_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (!cli_find(argv[i], NULL)) {
-		fprintf(stderr, "vnfctl: unknown command group \"%s\" (try: vnfctl --help)\n",
-			argv[i]);
-		return EXIT_USAGE;
-	}
-	c = cli_find(argv[i], "");
-	if (c) /* a group that is itself the command: it parses its own --help */
-		return c->run(&ctx, argc - i, argv + i);
-	if (i + 1 >= argc || !strcmp(argv[i + 1], "--help") || !strcmp(argv[i + 1], "-h")) {
-		int asked = i + 1 < argc;
-		group_usage(asked ? stdout : stderr, argv[i]);
-		return asked ? EXIT_OK : EXIT_USAGE;
-	}
-	c = cli_find(argv[i], argv[i + 1]);
-	if (!c) {
-		fprintf(stderr, "vnfctl: %s: unknown verb \"%s\" (try: vnfctl %s --help)\n",
-			argv[i], argv[i + 1], argv[i]);
-		return EXIT_USAGE;
-	}
-	for (int k = i + 2; k < argc; k++)
-		if (!strcmp(argv[k], "--help") || !strcmp(argv[k], "-h")) {
-			cli_usage(stdout, c);
-			return EXIT_OK;
-		}
-	/* the handler sees argv[0] = the verb, as getopt expects */
-	return c->run(&ctx, argc - i - 1, argv + i + 1);
+	return cli_dispatch(&ctx, argc - i, argv + i);
 }

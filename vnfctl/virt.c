@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <libvirt/libvirt.h>
 #include <libvirt/libvirt-qemu.h>
 #include <libvirt/virterror.h>
@@ -249,4 +250,77 @@ int virt_agent_open(struct virt *v, const char *name, struct agent *a, char *err
 	if (!a->timeout_ms)
 		a->timeout_ms = AGENT_TIMEOUT_MS;
 	return 0;
+}
+
+int virt_domain_state(struct virt *v, const char *name, int *running, char *err, size_t errlen)
+{
+	int ret = 0, active;
+	virDomainPtr d = lookup(v, name, err, errlen, &ret);
+
+	*running = 0;
+	if (!d)
+		return ret;
+	active = virDomainIsActive(d);
+	if (active < 0)
+		ret = virt_err(err, errlen, -EIO, "cannot read its state");
+	*running = active == 1;
+	virDomainFree(d);
+	return ret;
+}
+
+int virt_domain_start(struct virt *v, const char *name, char *err, size_t errlen)
+{
+	int ret = 0;
+	virDomainPtr d = lookup(v, name, err, errlen, &ret);
+
+	if (!d)
+		return ret;
+	if (virDomainCreate(d) < 0)
+		ret = virt_err(err, errlen, -EIO, "cannot start it");
+	virDomainFree(d);
+	return ret;
+}
+
+int virt_domain_stop(struct virt *v, const char *name, int wait_ms, int *forced, char *err,
+		     size_t errlen)
+{
+	int ret = 0;
+	virDomainPtr d = lookup(v, name, err, errlen, &ret);
+
+	*forced = 0;
+	if (!d)
+		return ret;
+	/* ACPI first, when there is time to wait for it; then pull the plug */
+	if (wait_ms > 0 && virDomainShutdown(d) == 0) {
+		for (int t = 0; t < wait_ms && virDomainIsActive(d) == 1; t += 100) {
+			struct timespec ts = { 0, 100 * 1000000L };
+			nanosleep(&ts, NULL);
+		}
+	}
+	if (virDomainIsActive(d) == 1) {
+		*forced = 1;
+		if (virDomainDestroy(d) < 0 && virDomainIsActive(d) == 1)
+			ret = virt_err(err, errlen, -EIO, "cannot stop it");
+	}
+	virDomainFree(d);
+	return ret;
+}
+
+int virt_domain_undefine(struct virt *v, const char *name, char *err, size_t errlen)
+{
+	int ret = 0;
+	virDomainPtr d = lookup(v, name, err, errlen, &ret);
+
+	if (!d)
+		return ret;
+	if (virDomainIsActive(d) == 1) {
+		snprintf(err, errlen, "it runs (vnfctl domain stop %s first)", name);
+		ret = -EBUSY;
+	} else if (virDomainUndefineFlags(d, VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
+						     VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA |
+						     VIR_DOMAIN_UNDEFINE_NVRAM) < 0) {
+		ret = virt_err(err, errlen, -EIO, "cannot undefine it");
+	}
+	virDomainFree(d);
+	return ret;
 }

@@ -24,6 +24,16 @@ int virt_domain_define(struct virt *v, const char *name, const char *expected, c
 int virt_domain_define_new(struct virt *v, const char *name, const char *xml, char *err,
 			   size_t errlen);
 
+/* *running: whether domain name runs.  -ENOENT when it is not defined. */
+int virt_domain_state(struct virt *v, const char *name, int *running, char *err, size_t errlen);
+int virt_domain_start(struct virt *v, const char *name, char *err, size_t errlen);
+/* ACPI shutdown, waiting up to wait_ms, then destroy (*forced).  wait_ms 0: destroy at once. */
+int virt_domain_stop(struct virt *v, const char *name, int wait_ms, int *forced, char *err,
+		     size_t errlen);
+/* Undefines a domain that does not run (-EBUSY if it does), with its managed save, snapshot
+ * metadata and NVRAM. */
+int virt_domain_undefine(struct virt *v, const char *name, char *err, size_t errlen);
+
 struct agent;
 /* Makes a's transport domain name's guest agent, through libvirt.  -ESRCH if the domain is
  * not running; the agent is reached only by the first command. */

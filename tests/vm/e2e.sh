@@ -24,6 +24,8 @@
 # trafgen.  Env: O (build dir), VM_E2E_PACKETS (default 4000).
 set -u
 cd "$(dirname "$0")/../.." || exit 1
+# shellcheck source=tests/vm/libvirt.sh
+. tests/vm/libvirt.sh
 O=${O:-build}
 VNFCTL=$(realpath -m "$O/vnfctl")
 VNFDP=$(realpath -m "$O/vnfdp")
@@ -41,8 +43,6 @@ VB=veb$ID # generator end, in $NS
 MAC_GEN=02:00:00:00:0e:01
 URI=qemu:///system
 tmp=
-STARTED_DAEMON=
-STARTED_LOGD=
 
 ok() { echo "ok   e2e.$1"; }
 fail() {
@@ -63,8 +63,7 @@ cleanup() {
 	ip netns del "$NS" 2>/dev/null
 	ip link del "$VA" 2>/dev/null
 	ip link del "$BR" 2>/dev/null
-	[ -z "$STARTED_DAEMON" ] || kill "$STARTED_DAEMON" 2>/dev/null
-	[ -z "$STARTED_LOGD" ] || kill "$STARTED_LOGD" 2>/dev/null
+	lv_stop
 	[ -z "$tmp" ] || rm -rf "$tmp"
 }
 
@@ -84,32 +83,15 @@ fi
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-# world-readable: libvirt's QEMU runs as its own user and must read the kernel and initrd
 tmp=$(mktemp -d /tmp/vnf-e2e.XXXXXX)
-chmod 755 "$tmp"
 export VNFCTL_STATE_DIR=$tmp/state
 
 # ---- the guest image, libvirtd, the network ------------------------------------------------
-if ! img=$(bash tests/vm/mkimage.sh 2>"$tmp/mkimage.err" | tail -1) || [ ! -f "$img/vmlinuz" ]; then
+if ! lv_image "$tmp"; then
 	fail image "tests/vm/mkimage.sh failed" "$(tail -5 "$tmp/mkimage.err")"
 	exit 0
 fi
-cp "$img/vmlinuz" "$img/initrd.gz" "$tmp/"
-chmod 644 "$tmp/vmlinuz" "$tmp/initrd.gz"
-
-if ! pgrep -x virtlogd >/dev/null && command -v virtlogd >/dev/null; then
-	virtlogd -d -p "$tmp/virtlogd.pid" >/dev/null 2>&1 && sleep 0.2
-	STARTED_LOGD=$(cat "$tmp/virtlogd.pid" 2>/dev/null)
-fi
-if ! pgrep -x libvirtd >/dev/null; then
-	libvirtd -d -p "$tmp/libvirtd.pid" >/dev/null 2>&1
-	for _ in $(seq 100); do
-		virsh -c "$URI" version >/dev/null 2>&1 && break
-		sleep 0.1
-	done
-	STARTED_DAEMON=$(cat "$tmp/libvirtd.pid" 2>/dev/null)
-fi
-if ! virsh -c "$URI" version >/dev/null 2>&1; then
+if ! lv_start "$tmp"; then
 	fail libvirtd "no libvirtd answers on $URI"
 	exit 0
 fi
