@@ -32,7 +32,8 @@ DEB_BUILD := build-essential pkg-config libck-dev libjson-c-dev libxdp-dev libbp
              libvirt-dev
 DEB_TEST  := clang libclang-rt-14-dev python3 iproute2 ethtool netsniff-ng iputils-ping iputils-arping \
              libxml2-utils libvirt-clients libvirt-daemon-system libvirt-daemon-driver-qemu \
-             qemu-system-x86 diffutils dpkg-dev qemu-guest-agent busybox-static cpio
+             qemu-system-x86 diffutils dpkg-dev qemu-guest-agent busybox-static cpio \
+             python3-jsonschema
 DEB_BENCH := dpdk-dev valgrind
 DEBS      := $(DEB_BUILD) $(DEB_TEST)
 
@@ -171,14 +172,11 @@ bench: deps-bench
 	@$(MAKE) --no-print-directory all $(BENCH_BIN)
 	@O=$(O) bash bench/run.sh
 
-demo:
-	@echo "make demo arrives with issue 8 (vnfctl up on the embedded libvirt driver)."; \
-	 echo "Until then, try: make && build/vnfdp bench --mode sw --workers 1"; exit 1
-
-# The VM tests' base guest (Debian kernel + busybox initramfs) in $VNFCTL_VM_DIR or
-# ~/.cache/vnfctl/vm; never committed.  Reused while nothing it depends on changed.
-vm-image: $(VNFDP) $(VNFCTL)
-	O=$(O) bash tests/vm/mkimage.sh
+# The README's first command: a VM with the dataplane, traffic and the live per-core table, on
+# this machine as it is (no netmap, no KVM needed), then everything taken down again.
+demo: deps
+	@$(MAKE) --no-print-directory all vm-image
+	@O=$(O) bash tests/vm/demo.sh
 
 fmt:
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -353,7 +353,7 @@ int cmd_up(const struct vnfctl_ctx *ctx, int argc, char **argv)
 	char dir[PATH_MAX], made_path[PATH_MAX], err[VNFCTL_ERR_LEN], msg[512], line[1024];
 	const char *file, *fail_at = getenv("VNFCTL_TEST_FAIL_STEP");
 	size_t before;
-	int dry, rc, ran = 0, skipped = 0, vm_changed[1024] = { 0 };
+	int dry, rc, ran = 0, skipped = 0, w = 1, vm_changed[1024] = { 0 };
 
 	for (int i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
@@ -376,6 +376,8 @@ int cmd_up(const struct vnfctl_ctx *ctx, int argc, char **argv)
 		rc = cli_fail("%s: %s", dir, err);
 		goto out;
 	}
+	for (unsigned n = p.n_steps; n >= 10; n /= 10)
+		w++;
 	for (unsigned i = 0; i < p.n_steps; i++) {
 		struct plan_step *s = &p.steps[i];
 		int64_t t0 = now_ms();
@@ -385,13 +387,13 @@ int cmd_up(const struct vnfctl_ctx *ctx, int argc, char **argv)
 		/* once a step of a VM ran, what comes after it for that VM is not probed: a new
 		 * domain needs its deploy even if an old record says the files are there */
 		if (!(vm >= 0 && vm_changed[vm]) && probe(v, &m, s)) {
-			printf("[%u/%u] %-36s already done\n", i + 1, p.n_steps, s->what);
+			printf("[%*u/%u] %-36s already done\n", w, i + 1, p.n_steps, s->what);
 			skipped++;
 			continue;
 		}
 		plan_argv_line(s->argv, line, sizeof(line));
 		if (dry) {
-			printf("[%u/%u] %-36s would run: vnfctl %s\n", i + 1, p.n_steps, s->what,
+			printf("[%*u/%u] %-36s would run: vnfctl %s\n", w, i + 1, p.n_steps, s->what,
 			       line);
 			if (vm >= 0)
 				vm_changed[vm] = 1;
@@ -403,7 +405,7 @@ int cmd_up(const struct vnfctl_ctx *ctx, int argc, char **argv)
 		} else {
 			rc = run_quiet(&sub, s->argv, msg, sizeof(msg));
 		}
-		printf("[%u/%u] %-36s %s (%.1f s)%s%s\n", i + 1, p.n_steps, s->what,
+		printf("[%*u/%u] %-36s %s (%.1f s)%s%s\n", w, i + 1, p.n_steps, s->what,
 		       rc ? "FAILED" : "ok", secs_since(t0), rc ? ": " : "", rc ? msg : "");
 		if (rc) {
 			size_t n = json_object_array_length(m.list) - before;

@@ -461,7 +461,9 @@ static int parse_dataplane(struct ctx *x, json_object *dp)
 		/* the dataplane's own parser: the same checks vnfdp check makes in the guest */
 		text = json_object_to_json_string_ext(dp, JSON_C_TO_STRING_PLAIN);
 		if (config_parse(text, strlen(text), cfg, e, sizeof(e))) {
-			snprintf(x->err, x->errlen, "%s.%s", x->path, e);
+			/* its errors are "FIELD: what", or about the object itself */
+			int field = strcspn(e, ": ") < strlen(e) && e[strcspn(e, ": ")] == ':';
+			snprintf(x->err, x->errlen, "%s%s%s", x->path, field ? "." : ": ", e);
 			rc = -EINVAL;
 		}
 	}
@@ -526,8 +528,11 @@ static int parse_vms(struct ctx *x, struct plan *p, struct builder *b, json_obje
 		if (!rc && vnic && !existing)
 			rc = fail(x, "vnic is for existing domains (a template brings its own: set "
 				     "bridge or port)");
-		if (!rc && !json_object_object_get_ex(vm, "dataplane", &dp))
-			rc = fail(x, "dataplane: required field missing");
+		if (!rc && !json_object_object_get_ex(vm, "dataplane", &dp)) {
+			size_t o2 = path_push(x, ".dataplane");
+			rc = fail(x, "required field missing");
+			path_pop(x, o2);
+		}
 		if (!rc)
 			rc = parse_dataplane(x, dp);
 		p->n_vms = (unsigned)i + (rc ? 0 : 1);
@@ -588,7 +593,9 @@ int plan_parse(const char *text, size_t len, const char *state_dir, struct plan 
 	p->root = json_tokener_parse_ex(tok, text, (int)len);
 	if (json_tokener_get_error(tok) != json_tokener_success) {
 		snprintf(err, errlen, "not valid JSON: %s",
-			 json_tokener_error_desc(json_tokener_get_error(tok)));
+			 json_tokener_get_error(tok) == json_tokener_continue
+				 ? "the text ends inside the document"
+				 : json_tokener_error_desc(json_tokener_get_error(tok)));
 		rc = -EINVAL;
 	} else if (!json_object_is_type(p->root, json_type_object)) {
 		snprintf(err, errlen, "the plan must be a JSON object");

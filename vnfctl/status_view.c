@@ -97,6 +97,7 @@ struct view {
 	FILE *f;
 	json_object *threads;
 	double dt;
+	double scale; /* of the rate columns: 1 for Mpps, 1000 for kpps */
 };
 
 static void thread_label(json_object *t, char *buf, size_t len)
@@ -110,32 +111,47 @@ static void thread_label(json_object *t, char *buf, size_t len)
 		snprintf(buf, len, "%.16s", *role ? role : "?");
 }
 
+/* The rate columns in Mpps, or in kpps when the whole dataplane moves less than 0.1 Mpps
+ * (a table of 0.001s says nothing). */
+static void print_row(const struct view *v, const char *label, long long cpu, uint64_t in,
+		      uint64_t out, uint64_t drops, double in_mpps, double out_mpps)
+{
+	char c[24] = "-"; /* not pinned */
+
+	if (cpu == -2) /* the totals */
+		c[0] = '\0';
+	else if (cpu >= 0)
+		snprintf(c, sizeof(c), "%lld", cpu);
+	fprintf(v->f, "%-12s %4s %14llu %14llu %10llu %9.3f %9.3f\n", label, c,
+		(unsigned long long)in, (unsigned long long)out, (unsigned long long)drops,
+		in_mpps * v->scale, out_mpps * v->scale);
+}
+
 static void print_thread(void *u, json_object *t, json_object *was)
 {
 	struct view *v = u;
 	char label[32];
 
 	thread_label(t, label, sizeof(label));
-	fprintf(v->f, "%-12s %4lld %14llu %14llu %10llu %9.3f %9.3f\n", label,
-		(long long)i64(t, "cpu", -1), (unsigned long long)in_of(t),
-		(unsigned long long)u64(t, "tx"), (unsigned long long)drops_of(t),
-		rate(in_of(t), in_of(was), v->dt), rate(u64(t, "tx"), u64(was, "tx"), v->dt));
+	print_row(v, label, (long long)i64(t, "cpu", -1), in_of(t), u64(t, "tx"), drops_of(t),
+		  rate(in_of(t), in_of(was), v->dt), rate(u64(t, "tx"), u64(was, "tx"), v->dt));
 }
 
 void status_view_print(FILE *f, const char *domain, int pid, json_object *prev, json_object *cur)
 {
-	struct view v = { f, NULL, dbl(cur, "uptime_s") - dbl(prev, "uptime_s") };
+	struct view v = { f, NULL, dbl(cur, "uptime_s") - dbl(prev, "uptime_s"), 1 };
 	uint64_t rx = u64(cur, "rx"), tx = u64(cur, "tx"), gen = u64(cur, "generated");
+	double rx_rate = rate(rx, u64(prev, "rx"), v.dt), tx_rate = rate(tx, u64(prev, "tx"), v.dt);
+	const char *unit = rx_rate < 0.1 && tx_rate < 0.1 ? "kpps" : "Mpps";
 
+	if (*unit == 'k')
+		v.scale = 1000;
 	fprintf(f, "%s: vnfdp pid %d, mode %s, up %.1f s\n", domain, pid, str(cur, "mode"),
 		dbl(cur, "uptime_s"));
-	fprintf(f, "%-12s %4s %14s %14s %10s %9s %9s\n", "thread", "cpu", "rx", "tx", "drops",
-		"rx Mpps", "tx Mpps");
+	fprintf(f, "%-12s %4s %14s %14s %10s %4s %4s %4s %4s\n", "thread", "cpu", "rx", "tx",
+		"drops", "rx", unit, "tx", unit);
 	each_thread(prev, cur, print_thread, &v);
-	fprintf(f, "%-12s %4s %14llu %14llu %10llu %9.3f %9.3f\n", "total", "",
-		(unsigned long long)rx, (unsigned long long)tx,
-		(unsigned long long)u64(cur, "drops_total"), rate(rx, u64(prev, "rx"), v.dt),
-		rate(tx, u64(prev, "tx"), v.dt));
+	print_row(&v, "total", -2, rx, tx, u64(cur, "drops_total"), rx_rate, tx_rate);
 	fprintf(f,
 		"conservation: rx %llu%s = tx %llu + consumed %llu + drops %llu + in flight %lld: "
 		"%s\n",
@@ -173,7 +189,7 @@ json_object *status_view_json(const char *domain, int pid, json_object *prev, js
 {
 	json_object *o = json_object_new_object();
 	struct view v = { NULL, json_object_new_array(),
-			  dbl(cur, "uptime_s") - dbl(prev, "uptime_s") };
+			  dbl(cur, "uptime_s") - dbl(prev, "uptime_s"), 1 };
 
 	json_object_object_add(o, "domain", json_object_new_string(domain));
 	json_object_object_add(o, "pid", json_object_new_int(pid));
