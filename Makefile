@@ -172,6 +172,11 @@ bench: deps-bench
 	@$(MAKE) --no-print-directory all $(BENCH_BIN)
 	@O=$(O) bash bench/run.sh
 
+# The VM tests' base guest (Debian kernel + busybox initramfs) in $VNFCTL_VM_DIR or
+# ~/.cache/vnfctl/vm; never committed.  Reused while nothing it depends on changed.
+vm-image: $(VNFDP) $(VNFCTL)
+	O=$(O) bash tests/vm/mkimage.sh
+
 # The README's first command: a VM with the dataplane, traffic and the live per-core table, on
 # this machine as it is (no netmap, no KVM needed), then everything taken down again.
 demo: deps
