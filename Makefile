@@ -150,10 +150,13 @@ check: test
 
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 60
-$(O)/fuzz/%: tests/fuzz/%.c $(filter-out dataplane/main.c,$(wildcard dataplane/*.c dataplane/apps/*.c))
+# Targets that include vnfctl's sources (fuzz_agent, fuzz_plan) rebuild when those change.
+FUZZ_DP_SRC := $(filter-out dataplane/main.c,$(wildcard dataplane/*.c dataplane/apps/*.c))
+$(O)/fuzz/%: tests/fuzz/%.c $(FUZZ_DP_SRC) $(wildcard dataplane/*.h vnfctl/*.c vnfctl/*.h)
 	@mkdir -p $(dir $@)
 	clang -std=gnu11 -O1 -g -D_GNU_SOURCE -Idataplane $(shell pkg-config --cflags json-c) \
-	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^ $(LDLIBS)
+	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $< $(FUZZ_DP_SRC) \
+	  $(LDLIBS)
 
 # The domain XML rewrite links libxml2 and vnfctl's pure transform instead of the dataplane.
 $(O)/fuzz/fuzz_domxml: tests/fuzz/fuzz_domxml.c vnfctl/domxml.c vnfctl/domxml.h

@@ -336,9 +336,10 @@ static int parse_switches(struct ctx *x, struct builder *b, json_object *arr)
 					     arg_num(b, "--extra-bufs", extra) ||
 					     undo(b, "vale", "delete", pn, NULL);
 				}
-				snprintf(spec, sizeof(spec), "%s:%s", name, pn);
-				if (!rc)
+				if (!rc) {
+					snprintf(spec, sizeof(spec), "%s:%s", name, pn);
 					rc = step_new(b, -1, PROBE_VALE_PORT, spec, NULL);
+				}
 				if (!rc) {
 					step_what(b, "vale attach %s", spec);
 					rc = arg(b, "vale", "attach", spec, NULL) ||

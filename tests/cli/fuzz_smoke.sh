@@ -56,6 +56,11 @@ for t in "${targets[@]}"; do
 			done
 		done
 	fi
+	if [ "$t" = fuzz_plan ]; then
+		# plans to start from: the golden plans, good and bad, and the demo
+		cp tests/golden/plan/*.json templates/demo.json "$corpus"/
+		for f in tests/golden/plan/bad/*.json; do cp "$f" "$corpus/bad-$(basename "$f")"; done
+	fi
 	# -artifact_prefix keeps crashers out of the work tree but where a developer finds them;
 	# the outer timeout guards against a target that ignores -max_total_time (a hang).
 	timeout $((secs + 60)) "$bin" -max_total_time="$secs" -max_len=2048 -timeout=10 \

@@ -9,9 +9,8 @@
  * 0xFF delimiter + raw bytes; (ctl >> 2) & 3: the id a reply carries: the next one the client
  * will use, the previous one (stale), one from the payload, none; (ctl >> 4) & 3: the return
  * value: the raw payload, {"pid": N}, {"exited": true, "exitcode": N, "out-data": base64 of the
- * payload}, {"count": N}.  The transport's and agent.c's own sources are included (with their
- * helpers renamed apart) so that the stream can start in step, as after a resync, with no
- * Makefile rule of its own.  Properties, trapped when violated: no crash, no leak (ASan), a
+ * payload}, {"count": N}.  The transport's and agent.c's own sources are included so that
+ * the stream can start in step, as after a resync, with no Makefile rule of its own.  Properties, trapped when violated: no crash, no leak (ASan), a
  * failed call always leaves a message, a successful exec's output is NUL-terminated. */
 #include <errno.h>
 #include <stddef.h>
@@ -22,14 +21,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define now_ms	 agent_now_ms
-#define sleep_ms agent_sleep_ms
 #include "../../vnfctl/agent.c"
-#undef now_ms
-#undef sleep_ms
-#define now_ms sock_now_ms
 #include "../../vnfctl/agent_sock.c"
-#undef now_ms
 #include "../../vnfctl/base64.c"
 
 #define REQUIRE(cond)                                                                              \
