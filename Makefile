@@ -33,7 +33,7 @@ DEB_BUILD := build-essential pkg-config libck-dev libjson-c-dev libxdp-dev libbp
 DEB_TEST  := clang libclang-rt-14-dev python3 iproute2 ethtool netsniff-ng iputils-ping iputils-arping \
              libxml2-utils libvirt-clients libvirt-daemon-system libvirt-daemon-driver-qemu \
              qemu-system-x86 diffutils dpkg-dev qemu-guest-agent busybox-static cpio \
-             python3-jsonschema
+             python3-jsonschema graphviz
 DEB_BENCH := dpdk-dev valgrind
 DEBS      := $(DEB_BUILD) $(DEB_TEST)
 
@@ -60,7 +60,7 @@ EXAMPLE_SRC := $(wildcard docs/examples/*.c)
 EXAMPLE_BIN := $(EXAMPLE_SRC:docs/examples/%.c=$(O)/examples/%)
 
 .PHONY: all deps deps-bench test test-tsan check fuzz fuzz-build bench demo fmt fmt-check clean install \
-        vm-image
+        vm-image docs
 
 all: $(VNFDP) $(VNFCTL) $(UNIT_BIN) $(NETNS_BIN) $(EXAMPLE_BIN)
 
@@ -185,6 +185,11 @@ vm-image: $(VNFDP) $(VNFCTL)
 demo: deps
 	@$(MAKE) --no-print-directory all vm-image
 	@O=$(O) bash tests/vm/demo.sh
+
+# Generated documentation that is committed: the architecture diagram.
+docs: docs/architecture.svg
+docs/architecture.svg: docs/architecture.dot
+	dot -Tsvg $< -o $@
 
 fmt:
 	clang-format -i $$(git ls-files '*.c' '*.h')
