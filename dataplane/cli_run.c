@@ -14,6 +14,8 @@
 #include "ctl.h"
 #include "dist.h"
 #include "io.h"
+#include "nic_rss.h"
+#include "nm_spec.h"
 
 #define RUN_POLL_MS 50
 
@@ -47,6 +49,39 @@ static void warn_cpu_sharing(const struct dp_config *cfg)
 			"vnfdp run: warning: %ld polling threads on %ld online CPUs: "
 			"they will share CPUs; under load use fewer workers or more CPUs\n",
 			threads, ncpu);
+}
+
+/* nic mode: the vNIC's queues, RSS key, table and flow hash as the config says (nic_rss.h),
+ * before the port opens (AF_XDP binds to queues that must exist; netmap NICs refuse ethtool
+ * changes once attached).  -1 when the run must not start. */
+static int setup_nic_rss(const struct dp_config *cfg)
+{
+	struct nic_rss_report rep;
+	struct nm_spec spec;
+	const char *ifname = cfg->port.iface;
+	char err[512];
+
+	if (cfg->mode != DP_MODE_NIC || cfg->port.backend == DP_BACKEND_MEM)
+		return 0;
+	if (cfg->port.backend == DP_BACKEND_NETMAP) {
+		/* "netmap:eth0-1" programs eth0; a VALE port has no NIC RSS */
+		if (nm_spec_parse(ifname, &spec, err, sizeof(err)) || strchr(spec.name, ':'))
+			return 0;
+		ifname = spec.name;
+	}
+	if (nic_rss_setup(ifname, cfg->port.rss_setup, cfg->workers, cfg->rss.key,
+			  cfg->rss.key_len, cfg->rss.reta_size, &rep, err, sizeof(err))) {
+		fprintf(stderr, "vnfdp run: %s (port.rss_setup %s)\n", err,
+			config_rss_setup_name(cfg->port.rss_setup));
+		return -1;
+	}
+	for (unsigned i = 0; i < rep.n_warn; i++)
+		fprintf(stderr,
+			"vnfdp run: warning: %s; left as it is (port.rss_setup auto), so the NIC "
+			"may pick other workers than `vnfdp rss` predicts\n",
+			rep.warn[i]);
+	fprintf(stderr, "vnfdp run: %s: %s\n", ifname, rep.summary);
+	return 0;
 }
 
 /* The mem generator with a packet budget ends by itself: stop once every packet is out. */
@@ -123,6 +158,8 @@ int cli_run(int argc, char **argv)
 		fprintf(stderr, "vnfdp run: signalfd: %s\n", strerror(errno));
 		goto out;
 	}
+	if (setup_nic_rss(&cfg))
+		goto out;
 	/* The port first: a run refused for its interface must not touch the statistics socket
 	 * of the dataplane that holds it. */
 	if (dist_create(&d, &cfg, NULL, err, sizeof(err))) {

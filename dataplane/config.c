@@ -59,6 +59,12 @@ static const char *const fanout_names[] = {
 	[DP_FANOUT_QM] = "qm",
 };
 
+static const char *const rss_setup_names[] = {
+	[DP_RSS_SETUP_AUTO] = "auto",
+	[DP_RSS_SETUP_REQUIRE] = "require",
+	[DP_RSS_SETUP_OFF] = "off",
+};
+
 /* Built-in applications, the one list "app.name" accepts.  An app that grows its own settings
  * adds its keys to app_keys and a parser for them here. */
 static const char *const app_names[] = {
@@ -72,8 +78,8 @@ static const char *const top_keys[] = {
 	"mode", "port", "workers", "io_cores", "cpus", "burst", "rings",
 	"rss",	"mac",	"addrs",   "arp",      "app",  "stats",
 };
-static const char *const port_keys[] = { "backend", "iface", "rx_slots", "tx_slots",
-					 "mem",	    "afxdp", "afpacket" };
+static const char *const port_keys[] = { "backend", "iface",    "rx_slots", "tx_slots",
+					 "mem",	    "afxdp",    "afpacket", "rss_setup" };
 static const char *const afxdp_keys[] = { "attach", "bind", "queue" };
 static const char *const afpacket_keys[] = { "fanout" };
 static const char *const mem_keys[] = { "packets", "flows", "size", "rate" };
@@ -120,6 +126,11 @@ const char *config_xdp_bind_name(enum dp_xdp_bind b)
 const char *config_fanout_name(enum dp_fanout f)
 {
 	return cfg_enum_name(fanout_names, ARRAY_SIZE(fanout_names), (unsigned)f);
+}
+
+const char *config_rss_setup_name(enum dp_rss_setup r)
+{
+	return cfg_enum_name(rss_setup_names, ARRAY_SIZE(rss_setup_names), (unsigned)r);
 }
 
 static void cfg_set_profile(struct dp_config *c, const struct rss_profile *p)
@@ -655,6 +666,12 @@ static int cfg_port(struct cfg_ctx *x, struct json_object *v)
 		rc = cfg_port_afxdp(x, cfg_path(p, path, "afxdp"), m);
 	if (!rc && cfg_has(v, "afpacket", &m))
 		rc = cfg_port_afpacket(x, cfg_path(p, path, "afpacket"), m);
+	if (!rc) {
+		size_t rs = x->c->port.rss_setup;
+		rc = cfg_enum_member(x, path, v, "rss_setup", rss_setup_names,
+				     ARRAY_SIZE(rss_setup_names), "an RSS setup policy", &rs);
+		x->c->port.rss_setup = (enum dp_rss_setup)rs;
+	}
 	return rc;
 }
 
@@ -1309,11 +1326,12 @@ char *config_to_json(const struct dp_config *c)
 		   *backend = config_backend_name(c->port.backend);
 	const char *xdp_attach = config_xdp_attach_name(c->port.afxdp.attach),
 		   *xdp_bind = config_xdp_bind_name(c->port.afxdp.bind),
-		   *fanout = config_fanout_name(c->port.afpacket.fanout);
+		   *fanout = config_fanout_name(c->port.afpacket.fanout),
+		   *rss_setup = config_rss_setup_name(c->port.rss_setup);
 	const char *text;
 	char *res = NULL, buf[2 * RSS_KEY_MAX + 1];
 
-	if (!mode || !backend || !xdp_attach || !xdp_bind || !fanout ||
+	if (!mode || !backend || !xdp_attach || !xdp_bind || !fanout || !rss_setup ||
 	    c->rss.key_len > RSS_KEY_MAX || c->n_addrs > DP_ADDRS_MAX ||
 	    c->n_arp > DP_ARP_STATIC_MAX || c->app.n_routes > DP_ROUTES_MAX ||
 	    c->workers > DP_WORKERS_MAX || c->io_cores > 2) {
@@ -1344,6 +1362,7 @@ char *config_to_json(const struct dp_config *c)
 	out_put(&o, sec, "queue", out_int(c->port.afxdp.queue));
 	sec = out_put(&o, port, "afpacket", json_object_new_object());
 	out_put(&o, sec, "fanout", out_str(fanout));
+	out_put(&o, port, "rss_setup", out_str(rss_setup));
 	out_put(&o, root, "workers", out_int(c->workers));
 	out_put(&o, root, "io_cores", out_int(c->io_cores));
 	cpus = out_put(&o, root, "cpus", json_object_new_object());

@@ -13,6 +13,10 @@ enum dp_xdp_attach { DP_XDP_ATTACH_AUTO = 0, DP_XDP_ATTACH_NATIVE, DP_XDP_ATTACH
 enum dp_xdp_bind { DP_XDP_BIND_AUTO = 0, DP_XDP_BIND_COPY, DP_XDP_BIND_ZEROCOPY };
 /* AF_PACKET: how run-to-completion workers' sockets share the traffic (PACKET_FANOUT_*). */
 enum dp_fanout { DP_FANOUT_HASH = 0, DP_FANOUT_QM };
+/* nic mode: what vnfdp run does with the vNIC's RSS (dataplane/nic_rss.h).  auto sets what the
+ * driver supports and warns about the rest, require fails unless every part is set, off leaves
+ * the NIC alone. */
+enum dp_rss_setup { DP_RSS_SETUP_AUTO = 0, DP_RSS_SETUP_REQUIRE, DP_RSS_SETUP_OFF };
 
 #define DP_WORKERS_MAX	  64
 #define DP_ADDRS_MAX	  16
@@ -61,6 +65,7 @@ struct dp_config {
 		struct {
 			enum dp_fanout fanout; /* "port.afpacket.fanout": hash | qm */
 		} afpacket;
+		enum dp_rss_setup rss_setup; /* "port.rss_setup": auto | require | off (nic mode) */
 	} port;
 	uint16_t workers; /* 1..64, default 1 */
 	uint8_t io_cores; /* sw mode: 1 (RX+TX on one core) or 2; default 1 */
@@ -119,5 +124,6 @@ const char *config_backend_name(enum dp_backend b);
 const char *config_xdp_attach_name(enum dp_xdp_attach a);
 const char *config_xdp_bind_name(enum dp_xdp_bind b);
 const char *config_fanout_name(enum dp_fanout f);
+const char *config_rss_setup_name(enum dp_rss_setup r);
 
 #endif

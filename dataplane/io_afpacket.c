@@ -5,8 +5,8 @@
  * In run-to-completion modes the port has one queue per worker: one socket each, joined in one
  * PACKET_FANOUT group.  "hash" (the default) spreads by the kernel's flow hash, which keeps a
  * flow on one worker on any device, single-queue ones included.  "qm" follows the RX queue the
- * NIC chose, so the worker matches the NIC's own RSS (what `nic` mode means) on devices that
- * record it.
+ * NIC chose, so worker i gets NIC queue i and the worker matches the NIC's own RSS (what `nic`
+ * mode means) on devices that record it (tests/vm/rss.sh checks it flow by flow).
  *
  * RX and TX of a queue touch different rings, so one thread may receive while another sends. */
 #include <errno.h>
@@ -281,8 +281,17 @@ static int afp_open(struct io_port *port, const struct dp_config *cfg, char *err
 								     : PACKET_FANOUT_HASH;
 		fanout = id | mode << 16;
 	}
-	for (uint16_t i = 0; i < port->nqueues; i++) {
-		ap->n = (uint16_t)(i + 1);
+	/* Members are numbered in the order they join.  PACKET_FANOUT_QM sends a frame to member
+	 * skb->queue_mapping % members, and a driver records RX queue q as queue_mapping q + 1
+	 * (skb_record_rx_queue): joining queue n-1's socket first makes member q + 1 the socket
+	 * of queue q, so worker i gets NIC queue i (measured on virtio-net: in join order 0..n-1
+	 * worker i got queue i - 1). */
+	ap->n = port->nqueues; /* the others are closed (fd -1, no map) until opened */
+	for (uint16_t k = 0; k < port->nqueues; k++) {
+		uint16_t i = cfg->port.afpacket.fanout == DP_FANOUT_QM
+				     ? (uint16_t)((k + port->nqueues - 1) % port->nqueues)
+				     : k;
+
 		ret = afp_queue_open(&ap->q[i], &ifc, cfg, fanout, err, errlen);
 		if (ret)
 			goto err;

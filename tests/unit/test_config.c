@@ -304,7 +304,7 @@ static const struct bad bad_cases[] = {
 				      "mac, addrs, arp, app, stats)" },
 	{ "{'port': {'iface': 'eth0', 'speed': 1}}",
 	  "port: unknown key \"speed\" (accepted: backend, iface, rx_slots, tx_slots, mem, afxdp, "
-	  "afpacket)" },
+	  "afpacket, rss_setup)" },
 	{ "{'port': {'iface': 'eth0', 'afxdp': {'mode': 'skb'}}}",
 	  "port.afxdp: unknown key \"mode\" (accepted: attach, bind, queue)" },
 	{ "{'port': {'iface': 'eth0', 'afxdp': {'attach': 'hw'}}}",
