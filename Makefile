@@ -104,7 +104,8 @@ $(O)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(DP_LIB)
 
 # vnfctl's pure parts (sha256, base64, the status view, netmap sizing): json-c only, no
 # libvirt or libxml2.
-VNFCTL_PURE_SRC := vnfctl/sha256.c vnfctl/base64.c vnfctl/status_view.c vnfctl/netmap_tune.c
+VNFCTL_PURE_SRC := vnfctl/sha256.c vnfctl/base64.c vnfctl/status_view.c vnfctl/netmap_tune.c \
+                   vnfctl/doctor_checks.c
 $(O)/tests/test_vnfctl_%: tests/unit/test_vnfctl_%.c $(VNFCTL_PURE_SRC) $(wildcard tests/unit/*.h vnfctl/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/unit -Ivnfctl $(LDFLAGS) -o $@ $< $(VNFCTL_PURE_SRC) $(LDLIBS)

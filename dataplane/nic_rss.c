@@ -32,9 +32,8 @@ static const char *nic_rss_errstr(int ret)
 	return ret == -EOPNOTSUPP ? "not supported by the driver" : strerror(-ret);
 }
 
-__attribute__((format(printf, 3, 4))) static void nosup(struct nic_rss_plan *p,
-							enum nic_rss_part part, const char *fmt,
-							...)
+__attribute__((format(printf, 3, 4))) static void
+nosup(struct nic_rss_plan *p, enum nic_rss_part part, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -152,9 +151,8 @@ static int plan_rss(const struct nic_rss_dev *dev, const uint8_t *key, size_t ke
 	return 0;
 }
 
-int nic_rss_plan(const struct nic_rss_dev *dev, uint16_t queues, const uint8_t *key,
-		 size_t key_len, uint16_t reta_size, struct nic_rss_plan *p, char *err,
-		 size_t errlen)
+int nic_rss_plan(const struct nic_rss_dev *dev, uint16_t queues, const uint8_t *key, size_t key_len,
+		 uint16_t reta_size, struct nic_rss_plan *p, char *err, size_t errlen)
 {
 	int ret;
 
@@ -230,8 +228,8 @@ static int set_channels(const struct nic_rss_dev *dev, enum dp_rss_setup policy,
 	return ret;
 }
 
-static int set_rss(const struct nic_rss_dev *dev, enum dp_rss_setup policy,
-		   struct nic_rss_plan *p, char *err, size_t errlen)
+static int set_rss(const struct nic_rss_dev *dev, enum dp_rss_setup policy, struct nic_rss_plan *p,
+		   char *err, size_t errlen)
 {
 	int set_key = p->act[NIC_RSS_KEY] == NIC_RSS_SET;
 	int set_table = p->act[NIC_RSS_TABLE] == NIC_RSS_SET;
@@ -257,7 +255,8 @@ static int set_rss(const struct nic_rss_dev *dev, enum dp_rss_setup policy,
 		return ret;
 	}
 	if (set_key && (now.key_size != p->key_size || memcmp(now.key, p->key, p->key_size))) {
-		snprintf(err, errlen, "%s (driver %s): the RSS key read back differs from the one set",
+		snprintf(err, errlen,
+			 "%s (driver %s): the RSS key read back differs from the one set",
 			 dev->ifname, dev->driver);
 		return -EIO;
 	}
@@ -340,9 +339,9 @@ static void report_summary(const struct nic_rss_plan *p, struct nic_rss_report *
 		 act_word(p->act[NIC_RSS_HASH + ETH_FLOW_UDP6]));
 }
 
-int nic_rss_setup(const char *ifname, enum dp_rss_setup policy, uint16_t queues,
-		  const uint8_t *key, size_t key_len, uint16_t reta_size,
-		  struct nic_rss_report *rep, char *err, size_t errlen)
+int nic_rss_setup(const char *ifname, enum dp_rss_setup policy, uint16_t queues, const uint8_t *key,
+		  size_t key_len, uint16_t reta_size, struct nic_rss_report *rep, char *err,
+		  size_t errlen)
 {
 	static struct nic_rss_dev dev; /* ~17 KiB each: not on the stack, run once at start */
 	static struct nic_rss_plan p, p2;
@@ -385,8 +384,7 @@ int nic_rss_setup(const char *ifname, enum dp_rss_setup policy, uint16_t queues,
 		if (p.act[NIC_RSS_CHANNELS] == NIC_RSS_SET) {
 			dev.ch_err = ethtool_channels_get(ifname, &dev.ch);
 			dev.rss_err = ethtool_rss_get(ifname, &dev.rss);
-			ret = nic_rss_plan(&dev, queues, key, key_len, reta_size, &p2, err,
-					   errlen);
+			ret = nic_rss_plan(&dev, queues, key, key_len, reta_size, &p2, err, errlen);
 			if (ret)
 				return ret;
 			for (int i = NIC_RSS_KEY; i <= NIC_RSS_TABLE; i++) {

@@ -46,6 +46,7 @@ int cmd_domain_start(const struct vnfctl_ctx *ctx, int argc, char **argv);
 int cmd_domain_stop(const struct vnfctl_ctx *ctx, int argc, char **argv);
 int cmd_domain_delete(const struct vnfctl_ctx *ctx, int argc, char **argv);
 int cmd_up(const struct vnfctl_ctx *ctx, int argc, char **argv);
+int cmd_doctor(const struct vnfctl_ctx *ctx, int argc, char **argv);
 int cmd_down(const struct vnfctl_ctx *ctx, int argc, char **argv);
 /* vnfctl status PLAN: one row per VM of the plan. */
 int plan_status(const struct vnfctl_ctx *ctx, const char *file, int interval_ms);

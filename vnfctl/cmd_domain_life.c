@@ -23,8 +23,8 @@ static int parse_secs(const struct vnfctl_cmd *c, const char *opt, const char *v
 }
 
 /* DOMAIN and one seconds option (name, default); 0 or an exit code. */
-static int parse_one(const struct vnfctl_cmd *c, int argc, char **argv, const char *opt,
-		     int *ms, const char **dom)
+static int parse_one(const struct vnfctl_cmd *c, int argc, char **argv, const char *opt, int *ms,
+		     const char **dom)
 {
 	const struct option lo[] = { { opt, required_argument, 0, 'w' }, { 0, 0, 0, 0 } };
 	char flag[32];
@@ -87,8 +87,8 @@ int cmd_domain_start(const struct vnfctl_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	if (wait_ms && wait_agent(v, dom, wait_ms, err, sizeof(err))) {
-		rc = cli_fail("%s: started, but its guest agent did not answer within %d s: %s", dom,
-			      wait_ms / 1000, err);
+		rc = cli_fail("%s: started, but its guest agent did not answer within %d s: %s",
+			      dom, wait_ms / 1000, err);
 		goto out;
 	}
 	printf("%s: %s%s\n", dom, running ? "runs already" : "started",
@@ -119,7 +119,9 @@ int cmd_domain_stop(const struct vnfctl_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	printf("%s: %s\n", dom,
-	       !running ? "does not run" : forced ? "stopped (destroyed)" : "shut down");
+	       !running ? "does not run"
+	       : forced ? "stopped (destroyed)"
+			: "shut down");
 out:
 	virt_close(v);
 	return rc;

@@ -55,9 +55,8 @@ static int made_load(const char *path, struct made *m)
 
 static int made_save(const char *path, const struct made *m, char *err, size_t errlen)
 {
-	const char *t =
-		json_object_to_json_string_ext(m->list, JSON_C_TO_STRING_PRETTY |
-								JSON_C_TO_STRING_NOSLASHESCAPE);
+	const char *t = json_object_to_json_string_ext(
+		m->list, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
 	return file_write_atomic(path, t, strlen(t), 0600, err, errlen);
 }
 
@@ -283,7 +282,8 @@ static int write_configs(const struct plan *p, const char *dir, char *err, size_
 	for (unsigned i = 0; !rc && i < p->n_vms; i++) {
 		char path[PATH_MAX], *text = plan_vm_dataplane(p, i);
 		plan_vm_config_path(p, state_dir(PLAN_STATE_DEFAULT), i, path, sizeof(path));
-		rc = text ? file_write_atomic(path, text, strlen(text), 0600, err, errlen) : -ENOMEM;
+		rc = text ? file_write_atomic(path, text, strlen(text), 0600, err, errlen)
+			  : -ENOMEM;
 		free(text);
 	}
 	return rc;
@@ -393,8 +393,8 @@ int cmd_up(const struct vnfctl_ctx *ctx, int argc, char **argv)
 		}
 		plan_argv_line(s->argv, line, sizeof(line));
 		if (dry) {
-			printf("[%*u/%u] %-36s would run: vnfctl %s\n", w, i + 1, p.n_steps, s->what,
-			       line);
+			printf("[%*u/%u] %-36s would run: vnfctl %s\n", w, i + 1, p.n_steps,
+			       s->what, line);
 			if (vm >= 0)
 				vm_changed[vm] = 1;
 			continue;
@@ -409,12 +409,14 @@ int cmd_up(const struct vnfctl_ctx *ctx, int argc, char **argv)
 		       rc ? "FAILED" : "ok", secs_since(t0), rc ? ": " : "", rc ? msg : "");
 		if (rc) {
 			size_t n = json_object_array_length(m.list) - before;
-			printf("up: rolling back the %zu step%s this run made\n", n, n == 1 ? "" : "s");
+			printf("up: rolling back the %zu step%s this run made\n", n,
+			       n == 1 ? "" : "s");
 			fflush(stdout);
 			if (undo_from(&sub, &m, before, "up", made_path))
-				rc = cli_fail("%s: step %u (%s) failed and rolling back failed too: "
-					      "run vnfctl down %s",
-					      file, i + 1, s->what, file);
+				rc = cli_fail(
+					"%s: step %u (%s) failed and rolling back failed too: "
+					"run vnfctl down %s",
+					file, i + 1, s->what, file);
 			else
 				rc = cli_fail("%s: step %u (%s) failed; the steps before it were "
 					      "undone",
@@ -543,7 +545,8 @@ int plan_status(const struct vnfctl_ctx *ctx, const char *file, int interval_ms)
 		r[i].a.timeout_ms = AGENT_TIMEOUT_MS;
 		if (deploy_record_load(dom, &r[i].p, r[i].err, sizeof(r[i].err)) == -ENOENT)
 			snprintf(r[i].err, sizeof(r[i].err), "nothing deployed");
-		else if (!r[i].err[0] && !virt_agent_open(v, dom, &r[i].a, r[i].err, sizeof(r[i].err)))
+		else if (!r[i].err[0] &&
+			 !virt_agent_open(v, dom, &r[i].a, r[i].err, sizeof(r[i].err)))
 			r[i].open = 1;
 		vm_read(&r[i], &r[i].prev);
 	}
@@ -562,7 +565,8 @@ int plan_status(const struct vnfctl_ctx *ctx, const char *file, int interval_ms)
 			if (ctx->json) {
 				view = json_object_new_object();
 				json_object_object_add(view, "domain", json_object_new_string(dom));
-				json_object_object_add(view, "error", json_object_new_string(r[i].err));
+				json_object_object_add(view, "error",
+						       json_object_new_string(r[i].err));
 				json_object_array_add(all, view);
 			} else {
 				printf("%-24s %7s %s\n", dom, "-", r[i].err);

@@ -242,6 +242,23 @@ const struct vnfctl_cmd vnfctl_cmds[] = {
 	  "workers, rx, tx, drops, rx Mpps and whether its packets are conserved." },
 	{ "logs", "", cmd_logs, "DOMAIN [--lines N] [AGENT OPTIONS]",
 	  "the last lines (default 50) of the dataplane's log in the guest", AGENT_OPTIONS_HELP },
+	{ "doctor", "", cmd_doctor,
+	  "[--emulator PATH] [--qemu-conf PATH] [--domain NAME]... [--iface IFACE]... [--json]",
+	  "check what vnfctl needs on this host, and say how to fix each problem",
+	  "Checks, each ok / warning / error with its fix:\n"
+	  "  libvirt            reachable at --connect URI, its version and the hypervisor's\n"
+	  "  emulator           --emulator (default /usr/bin/qemu-system-x86_64): its version,\n"
+	  "                     whether this libvirt accepts it, and the ptnet-pci device\n"
+	  "  kvm                /dev/kvm, and whether QEMU really runs with it\n"
+	  "  netmap             /dev/netmap (the netmap module)\n"
+	  "  qemu.conf          --qemu-conf (default /etc/libvirt/qemu.conf): cgroup_device_acl\n"
+	  "                     lets QEMU open /dev/netmap; AppArmor confinement\n"
+	  "  afxdp              bpffs at /sys/fs/bpf, CONFIG_XDP_SOCKETS\n"
+	  "  agent.DOMAIN       (--domain) the guest agent channel, and whether the agent answers\n"
+	  "  nic.IFACE          (--iface) queues and whether the RSS key can be set (nic mode)\n"
+	  "Exit status 1 when a check is an error.  With --json (vnfctl --json doctor) an array\n"
+	  "of {check, status, finding, fix}.  For tests: $VNFCTL_NETMAP_DEV, $VNFCTL_KVM_DEV,\n"
+	  "$VNFCTL_BPFFS replace /dev/netmap, /dev/kvm, /sys/fs/bpf." },
 	{ "up", "", cmd_up, "PLAN [--dry-run]",
 	  "bring a plan up: netmap, VALE ports, NICs, domains, dataplanes (docs/plan.md)",
 	  "Each step is a vnfctl command (shown by --dry-run), run in dependency order with one\n"

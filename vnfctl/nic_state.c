@@ -46,8 +46,7 @@ static int part_fail(char *err, size_t errlen, int ret, const char *what)
 	return ret;
 }
 
-static int apply_channels(const char *ifname, const struct nic_state *w, char *err,
-			  size_t errlen)
+static int apply_channels(const char *ifname, const struct nic_state *w, char *err, size_t errlen)
 {
 	struct eth_channels now;
 	int ret = ethtool_channels_set(ifname, &w->ch);
@@ -69,10 +68,10 @@ static int apply_rss(const char *ifname, const struct nic_state *w, char *err, s
 				      w->rss.indir, w->rss.indir_size);
 	if (!ret)
 		ret = ethtool_rss_get(ifname, now);
-	if (!ret && (now->key_size != w->rss.key_size ||
-		     memcmp(now->key, w->rss.key, w->rss.key_size) ||
-		     now->indir_size != w->rss.indir_size ||
-		     memcmp(now->indir, w->rss.indir, w->rss.indir_size * sizeof(uint32_t))))
+	if (!ret &&
+	    (now->key_size != w->rss.key_size || memcmp(now->key, w->rss.key, w->rss.key_size) ||
+	     now->indir_size != w->rss.indir_size ||
+	     memcmp(now->indir, w->rss.indir, w->rss.indir_size * sizeof(uint32_t))))
 		ret = -EIO;
 	free(now);
 	return ret ? part_fail(err, errlen, ret, "RSS key and table") : 0;

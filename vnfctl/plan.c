@@ -108,8 +108,8 @@ static int get_string(struct ctx *x, json_object *o, const char *key, int requir
 }
 
 /* o.key as an integer in min..max; absent: *out = dflt (0 means "not given"). */
-static int get_uint(struct ctx *x, json_object *o, const char *key, long min, long max,
-		    long dflt, long *out)
+static int get_uint(struct ctx *x, json_object *o, const char *key, long min, long max, long dflt,
+		    long *out)
 {
 	json_object *v;
 	size_t old = path_push(x, ".%s", key);
@@ -225,7 +225,8 @@ static int arg_str(struct builder *b, const char *opt, const char *v)
 	return v ? arg(b, opt, v, NULL) : 0;
 }
 
-static void step_what(struct builder *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void step_what(struct builder *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 static void step_what(struct builder *b, const char *fmt, ...)
 {
 	va_list ap;
@@ -244,8 +245,8 @@ static void step_what(struct builder *b, const char *fmt, ...)
 static int parse_host(struct ctx *x, struct plan *p, struct builder *b, json_object *host)
 {
 	static const char *const keys[] = { "libvirt_uri", "netmap", NULL };
-	static const char *const nm_keys[] = { "slots", "rings", "pipes", "extra_bufs", "ports",
-					       NULL };
+	static const char *const nm_keys[] = { "slots",	     "rings", "pipes",
+					       "extra_bufs", "ports", NULL };
 	json_object *nm;
 	const char *uri;
 	long slots, rings, pipes, extra, ports;
@@ -321,8 +322,9 @@ static int parse_switches(struct ctx *x, struct builder *b, json_object *arr)
 				     get_uint(x, pt, "extra_bufs", 0, 128 * 4096, 0, &extra);
 				if (!rc && !strncmp(pn, "vale", 4)) {
 					size_t o4 = path_push(x, ".name");
-					rc = fail(x, "\"%s\": a port's name must not start with "
-						     "\"vale\" (that names switches)",
+					rc = fail(x,
+						  "\"%s\": a port's name must not start with "
+						  "\"vale\" (that names switches)",
 						  pn);
 					path_pop(x, o4);
 				}
@@ -357,9 +359,9 @@ static int parse_switches(struct ctx *x, struct builder *b, json_object *arr)
 
 static int parse_nics(struct ctx *x, struct builder *b, json_object *arr)
 {
-	static const char *const keys[] = { "iface",	 "queues",    "rx_slots", "tx_slots",
-					    "rss_key",	 "rss_profile", "reta",	  "flow_hash",
-					    "offloads", "addr",	     NULL };
+	static const char *const keys[] = { "iface",	"queues",      "rx_slots", "tx_slots",
+					    "rss_key",	"rss_profile", "reta",	   "flow_hash",
+					    "offloads", "addr",	       NULL };
 	static const char *const reta[] = { "equal", NULL };
 	static const char *const fh[] = { "l4", "l3", NULL };
 	static const char *const off[] = { "off", "on", NULL };
@@ -406,8 +408,8 @@ static int parse_nics(struct ctx *x, struct builder *b, json_object *arr)
 /* The vNIC an existing domain gets (vms[i].vnic). */
 static int parse_vnic(struct ctx *x, struct builder *b, int vm, const char *dom, json_object *v)
 {
-	static const char *const keys[] = { "kind", "id",      "port", "tap", "bridge",
-					    "network", "queues", "pci", "mac", NULL };
+	static const char *const keys[] = { "kind",    "id",	 "port", "tap", "bridge",
+					    "network", "queues", "pci",	 "mac", NULL };
 	static const char *const kinds[] = { "ptnet", "virtio", "hostdev", NULL };
 	const char *kind, *id, *port, *tap, *br, *net, *pci, *mac;
 	long q;
@@ -441,8 +443,7 @@ static int parse_vnic(struct ctx *x, struct builder *b, int vm, const char *dom,
 		     arg_str(b, "--port", port) || arg_str(b, "--tap", tap) ||
 		     arg_str(b, "--bridge", br) || arg_str(b, "--network", net) ||
 		     arg_num(b, "--queues", q) || arg_str(b, "--pci", pci) ||
-		     arg_str(b, "--mac", mac) ||
-		     undo(b, "domain", "detach", dom, "--id", id, NULL);
+		     arg_str(b, "--mac", mac) || undo(b, "domain", "detach", dom, "--id", id, NULL);
 	}
 	path_pop(x, old);
 	return rc ? -EINVAL : 0;
@@ -476,10 +477,10 @@ static int parse_dataplane(struct ctx *x, json_object *dp)
 static int parse_vms(struct ctx *x, struct plan *p, struct builder *b, json_object *arr,
 		     const char *state_dir)
 {
-	static const char *const keys[] = { "name",   "template", "existing", "memory_mib",
-					    "vcpus",  "disk",	  "kernel",   "initrd",
-					    "cmdline", "accel",	  "bridge",   "port",
-					    "vnic",   "agent_wait", "binary",   "dataplane",
+	static const char *const keys[] = { "name",    "template",   "existing", "memory_mib",
+					    "vcpus",   "disk",	     "kernel",	 "initrd",
+					    "cmdline", "accel",	     "bridge",	 "port",
+					    "vnic",    "agent_wait", "binary",	 "dataplane",
 					    NULL };
 	static const char *const accel[] = { "kvm", "tcg", NULL };
 	size_t old = path_push(x, "vms");
@@ -522,7 +523,8 @@ static int parse_vms(struct ctx *x, struct plan *p, struct builder *b, json_obje
 				rc = fail(x, "name \"%s\": vms[%u] has it already", name, k);
 		if (!rc && !existing && !tmpl)
 			rc = fail(x, "either template (a new domain) or \"existing\": true");
-		if (!rc && existing && (tmpl || mem || vcpus || disk || kernel || acc || br || port))
+		if (!rc && existing &&
+		    (tmpl || mem || vcpus || disk || kernel || acc || br || port))
 			rc = fail(x, "an existing domain takes only vnic, agent_wait, binary and "
 				     "dataplane");
 		json_object_object_get_ex(vm, "vnic", &vnic);

@@ -15,30 +15,30 @@
 
 /* What a probe asks before a step runs: is its effect there already? */
 enum plan_probe {
-	PROBE_NONE = 0,	   /* always run */
-	PROBE_IFACE,	   /* an interface named arg exists (a persistent VALE port) */
-	PROBE_VALE_PORT,   /* SWITCH:PORT arg is on its switch */
-	PROBE_NIC,	   /* the NIC already has what nic setup would set (nic setup --check) */
-	PROBE_DOMAIN,	   /* domain arg is defined */
-	PROBE_VNIC,	   /* domain arg has the vNIC arg2 */
-	PROBE_RUNNING,	   /* domain arg runs */
-	PROBE_DEPLOYED,	   /* domain arg has this binary and config installed (deploy record) */
-	PROBE_DATAPLANE,   /* domain arg's dataplane runs */
+	PROBE_NONE = 0,	 /* always run */
+	PROBE_IFACE,	 /* an interface named arg exists (a persistent VALE port) */
+	PROBE_VALE_PORT, /* SWITCH:PORT arg is on its switch */
+	PROBE_NIC,	 /* the NIC already has what nic setup would set (nic setup --check) */
+	PROBE_DOMAIN,	 /* domain arg is defined */
+	PROBE_VNIC,	 /* domain arg has the vNIC arg2 */
+	PROBE_RUNNING,	 /* domain arg runs */
+	PROBE_DEPLOYED,	 /* domain arg has this binary and config installed (deploy record) */
+	PROBE_DATAPLANE, /* domain arg's dataplane runs */
 };
 
 struct plan_step {
-	char what[96];			/* "vale create v1", "deploy vnf1" */
-	char *argv[PLAN_ARGS_MAX];	/* vnfctl GROUP [VERB] ARGS..., NULL-terminated */
-	char *undo[PLAN_ARGS_MAX];	/* the command that undoes it; undo[0] NULL: nothing */
+	char what[96];		   /* "vale create v1", "deploy vnf1" */
+	char *argv[PLAN_ARGS_MAX]; /* vnfctl GROUP [VERB] ARGS..., NULL-terminated */
+	char *undo[PLAN_ARGS_MAX]; /* the command that undoes it; undo[0] NULL: nothing */
 	enum plan_probe probe;
 	char probe_arg[256], probe_arg2[64];
-	int vm;				/* index of the VM it belongs to, -1 for host steps */
+	int vm; /* index of the VM it belongs to, -1 for host steps */
 };
 
 struct plan {
-	json_object *root;   /* the document (owned) */
-	char uri[256];	     /* host.libvirt_uri, "" for vnfctl's default */
-	char name[64];	     /* the plan's name: its "name" member */
+	json_object *root; /* the document (owned) */
+	char uri[256];	   /* host.libvirt_uri, "" for vnfctl's default */
+	char name[64];	   /* the plan's name: its "name" member */
 	unsigned n_vms;
 	struct plan_step *steps; /* argument strings owned, freed by plan_free */
 	unsigned n_steps;

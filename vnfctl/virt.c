@@ -324,3 +324,13 @@ int virt_domain_undefine(struct virt *v, const char *name, char *err, size_t err
 	virDomainFree(d);
 	return ret;
 }
+
+int virt_versions(struct virt *v, unsigned long *lib, unsigned long *hv, char *err, size_t errlen)
+{
+	*lib = *hv = 0;
+	if (virConnectGetLibVersion(v->conn, lib) < 0)
+		return virt_err(err, errlen, -EIO, "cannot read libvirt's version");
+	if (virConnectGetVersion(v->conn, hv) < 0)
+		*hv = 0; /* some drivers have no hypervisor version */
+	return 0;
+}

@@ -34,6 +34,10 @@ int virt_domain_stop(struct virt *v, const char *name, int wait_ms, int *forced,
  * metadata and NVRAM. */
 int virt_domain_undefine(struct virt *v, const char *name, char *err, size_t errlen);
 
+/* libvirt's version and the hypervisor's (major * 1000000 + minor * 1000 + micro; 0 when
+ * the driver has none). */
+int virt_versions(struct virt *v, unsigned long *lib, unsigned long *hv, char *err, size_t errlen);
+
 struct agent;
 /* Makes a's transport domain name's guest agent, through libvirt.  -ESRCH if the domain is
  * not running; the agent is reached only by the first command. */
