@@ -343,10 +343,34 @@ static int undo_from(const struct vnfctl_ctx *ctx, struct made *m, size_t from, 
 	return failed;
 }
 
+/* What up and down share: --help, the arguments, the plan, the connection for its steps and
+ * the record of what up made.  0, -1 after --help, or an exit code. */
+static int plan_open(const struct vnfctl_ctx *ctx, const char *name, int argc, char **argv,
+		     struct vnfctl_ctx *sub, struct plan *p, const char **file, int *dry,
+		     char dir[PATH_MAX], char made_path[PATH_MAX], struct made *m)
+{
+	const struct vnfctl_cmd *c = cli_find(name, "");
+	int rc;
+
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			cli_usage(stdout, c);
+			return -1;
+		}
+	if ((rc = parse_plan_args(c, argc, argv, file, dry)) || (rc = load_plan(*file, p)))
+		return rc;
+	*sub = *ctx;
+	if (p->uri[0])
+		sub->uri = p->uri;
+	sub->json = 0;
+	state_paths(p, dir, PATH_MAX, made_path, PATH_MAX);
+	made_load(made_path, m);
+	return 0;
+}
+
 int cmd_up(const struct vnfctl_ctx *ctx, int argc, char **argv)
 {
-	const struct vnfctl_cmd *c = cli_find("up", "");
-	struct vnfctl_ctx sub = *ctx;
+	struct vnfctl_ctx sub;
 	struct plan p;
 	struct made m = { NULL };
 	struct virt *v = NULL;
@@ -355,18 +379,9 @@ int cmd_up(const struct vnfctl_ctx *ctx, int argc, char **argv)
 	size_t before;
 	int dry, rc, ran = 0, skipped = 0, w = 1, vm_changed[1024] = { 0 };
 
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			cli_usage(stdout, c);
-			return EXIT_OK;
-		}
-	if ((rc = parse_plan_args(c, argc, argv, &file, &dry)) || (rc = load_plan(file, &p)))
-		return rc;
-	if (p.uri[0])
-		sub.uri = p.uri;
-	sub.json = 0;
-	state_paths(&p, dir, sizeof(dir), made_path, sizeof(made_path));
-	made_load(made_path, &m);
+	rc = plan_open(ctx, "up", argc, argv, &sub, &p, &file, &dry, dir, made_path, &m);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
 	before = json_object_array_length(m.list);
 	if (p.n_vms && virt_open(&v, sub.uri, err, sizeof(err))) {
 		rc = cli_fail("%s: %s", sub.uri, err);
@@ -451,8 +466,7 @@ out:
 
 int cmd_down(const struct vnfctl_ctx *ctx, int argc, char **argv)
 {
-	const struct vnfctl_cmd *c = cli_find("down", "");
-	struct vnfctl_ctx sub = *ctx;
+	struct vnfctl_ctx sub;
 	struct plan p;
 	struct made m = { NULL };
 	char dir[PATH_MAX], made_path[PATH_MAX], line[1024];
@@ -460,18 +474,9 @@ int cmd_down(const struct vnfctl_ctx *ctx, int argc, char **argv)
 	size_t n;
 	int dry, rc;
 
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			cli_usage(stdout, c);
-			return EXIT_OK;
-		}
-	if ((rc = parse_plan_args(c, argc, argv, &file, &dry)) || (rc = load_plan(file, &p)))
-		return rc;
-	if (p.uri[0])
-		sub.uri = p.uri;
-	sub.json = 0;
-	state_paths(&p, dir, sizeof(dir), made_path, sizeof(made_path));
-	made_load(made_path, &m);
+	rc = plan_open(ctx, "down", argc, argv, &sub, &p, &file, &dry, dir, made_path, &m);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
 	n = json_object_array_length(m.list);
 	if (!n) {
 		printf("down: nothing to undo (no record of vnfctl up %s)\n", file);
