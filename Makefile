@@ -197,9 +197,15 @@ fmt:
 fmt-check:
 	@clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')
 
-install: $(VNFDP)
+# vnfctl finds vnfdp beside itself (deploy's default binary) and the domain templates in
+# /usr/share/vnfctl/templates.
+install: $(VNFDP) $(VNFCTL)
 	install -D -m 0755 $(VNFDP) $(DESTDIR)/usr/local/bin/vnfdp
+	install -D -m 0755 $(VNFCTL) $(DESTDIR)/usr/local/bin/vnfctl
 	install -D -m 0644 docs/vnfdp.8 $(DESTDIR)/usr/local/share/man/man8/vnfdp.8
+	install -D -m 0644 docs/vnfctl.8 $(DESTDIR)/usr/local/share/man/man8/vnfctl.8
+	install -d $(DESTDIR)/usr/share/vnfctl/templates
+	install -m 0644 templates/* $(DESTDIR)/usr/share/vnfctl/templates/
 
 clean:
 	rm -rf build build-*
