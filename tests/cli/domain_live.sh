@@ -19,12 +19,13 @@ O=${O:-build}
 VNFCTL=$(realpath -m "$O/vnfctl")
 tmp=$(mktemp -d /tmp/vnfctl-live.XXXXXX)
 DOM=vnfctl-test-$$
-STARTED_DAEMON=
+# shellcheck source=tests/vm/libvirt.sh
+. tests/vm/libvirt.sh
 cleanup() {
-	if [ -n "$STARTED_DAEMON" ] || pgrep -x libvirtd >/dev/null; then
+	if [ -n "$LV_STARTED_DAEMON" ] || lv_alive libvirtd; then
 		virsh -c qemu:///system undefine "$DOM" >/dev/null 2>&1
 	fi
-	[ -z "$STARTED_DAEMON" ] || kill "$STARTED_DAEMON" 2>/dev/null
+	lv_stop
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -193,18 +194,11 @@ if [ "$(id -u)" != 0 ]; then
 	echo "skip domain_live.daemon (needs root to start libvirtd)"
 	exit 0
 fi
-if ! pgrep -x libvirtd >/dev/null; then
-	if ! command -v libvirtd >/dev/null; then
-		fail daemon.start "libvirtd not installed"
-		exit 0
-	fi
-	libvirtd -d -p "$tmp/libvirtd.pid" >/dev/null 2>&1
-	for _ in $(seq 100); do
-		virsh -c qemu:///system version >/dev/null 2>&1 && break
-		sleep 0.1
-	done
-	STARTED_DAEMON=$(cat "$tmp/libvirtd.pid" 2>/dev/null)
+if ! command -v libvirtd >/dev/null; then
+	fail daemon.start "libvirtd not installed"
+	exit 0
 fi
+lv_start "$tmp"
 if ! virsh -c qemu:///system version >/dev/null 2>&1; then
 	fail daemon.start "no libvirtd answers on qemu:///system"
 	exit 0
