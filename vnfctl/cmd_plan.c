@@ -111,9 +111,11 @@ static int run_quiet(const struct vnfctl_ctx *ctx, char *const *argv, char *msg,
 	close(so);
 	close(se);
 	if (rc) {
-		/* the last "vnfctl: ..." line is the error */
+		/* the last "vnfctl: ..." line is the error: read the end of what it printed */
 		char buf[8192];
-		ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+		off_t size = lseek(fd, 0, SEEK_END);
+		off_t from = size > (off_t)sizeof(buf) - 1 ? size - (off_t)sizeof(buf) + 1 : 0;
+		ssize_t n = pread(fd, buf, sizeof(buf) - 1, from);
 		char *line = NULL, *p;
 		buf[n > 0 ? n : 0] = '\0';
 		for (p = strtok(buf, "\n"); p; p = strtok(NULL, "\n"))
