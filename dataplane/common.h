@@ -1,34 +1,12 @@
 /* Small helpers shared by every dataplane file. */
 #ifndef VNF_COMMON_H
 #define VNF_COMMON_H
-#include <stddef.h>
-#include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 #include <time.h>
+#include "portable.h"
 
 #define CACHE_LINE	64
 #define __cache_aligned __attribute__((aligned(CACHE_LINE)))
-#define likely(x)	__builtin_expect(!!(x), 1)
-#define unlikely(x)	__builtin_expect(!!(x), 0)
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-#define MIN(a, b)	((a) < (b) ? (a) : (b))
-#define MAX(a, b)	((a) > (b) ? (a) : (b))
-
-/* One unaligned load and a byte swap (movbe or rol/bswap), not a load and shift per byte. */
-static inline uint16_t load_be16(const uint8_t *p)
-{
-	uint16_t v;
-	memcpy(&v, p, sizeof(v));
-	return __builtin_bswap16(v);
-}
-
-static inline uint32_t load_be32(const uint8_t *p)
-{
-	uint32_t v;
-	memcpy(&v, p, sizeof(v));
-	return __builtin_bswap32(v);
-}
 
 static inline void store_be16(uint8_t *p, uint16_t v)
 {
@@ -60,11 +38,6 @@ static inline void *zalloc_aligned(size_t n, size_t size)
 	if (posix_memalign(&p, CACHE_LINE, bytes ? bytes : CACHE_LINE))
 		return NULL;
 	return memset(p, 0, bytes);
-}
-
-static inline int is_pow2(uint64_t x)
-{
-	return x && !(x & (x - 1));
 }
 
 /* The smallest power of two >= n, and at least 2 (ring and hash-table sizes); n <= 2^31. */

@@ -20,10 +20,8 @@
  *    look at PKT_F_FRAG to keep all fragments of a datagram on one queue.
  *
  * On a drop, *m holds whatever was parsed so far and must not be used. */
-#include <netinet/in.h>
-
-#include "common.h"
 #include "pkt.h"
+#include "portable.h"
 
 #define ETH_HLEN       14
 #define VLAN_HLEN      4

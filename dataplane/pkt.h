@@ -2,8 +2,8 @@
  * Fields are offsets into the frame so the hash reads addresses and ports in place. */
 #ifndef VNF_PKT_H
 #define VNF_PKT_H
-#include <stdint.h>
 #include "drop.h"
+#include "portable.h"
 
 enum pkt_l3 {
 	PKT_L3_OTHER = 0, /* not IP, not ARP (LLDP, unknown ethertypes): delivered to worker 0 */

@@ -4,9 +4,8 @@
  * src port, dst port).  Shared by vnfdp and vnfctl. */
 #ifndef VNF_RSS_H
 #define VNF_RSS_H
-#include <stddef.h>
-#include <stdint.h>
 #include "pkt.h"
+#include "portable.h"
 
 #define RSS_KEY_MAX   52 /* E810/ice key size; 40 covers the IPv6 4-tuple */
 #define RSS_TUPLE_MAX 36 /* IPv6 4-tuple: 16 + 16 + 2 + 2 bytes */
