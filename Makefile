@@ -110,6 +110,14 @@ $(O)/tests/test_vnfctl_%: tests/unit/test_vnfctl_%.c $(VNFCTL_PURE_SRC) $(wildca
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/unit -Ivnfctl $(LDFLAGS) -o $@ $< $(VNFCTL_PURE_SRC) $(LDLIBS)
 
+# The VALE module's pure core (patches/vale-rss), in user space with the dataplane's hash and
+# parser, the same sources the module compiles.
+$(O)/tests/test_vale_rss: tests/unit/test_vale_rss.c patches/vale-rss/vale_rss_core.c \
+                          patches/vale-rss/vale_rss_core.h $(wildcard tests/unit/*.h) $(DP_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit -Ipatches/vale-rss $(LDFLAGS) -o $@ $< \
+	  patches/vale-rss/vale_rss_core.c $(DP_LIB) $(LDLIBS)
+
 $(O)/examples/%: docs/examples/%.c dataplane/vnfio.h $(DP_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Idataplane $(LDFLAGS) -o $@ $< $(DP_LIB) $(LDLIBS) -lpthread
