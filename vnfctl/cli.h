@@ -65,6 +65,7 @@ int cmd_vale_attach(const struct vnfctl_ctx *ctx, int argc, char **argv);
 int cmd_vale_detach(const struct vnfctl_ctx *ctx, int argc, char **argv);
 int cmd_vale_list(const struct vnfctl_ctx *ctx, int argc, char **argv);
 int cmd_vale_poll(const struct vnfctl_ctx *ctx, int argc, char **argv);
+int cmd_vale_hash(const struct vnfctl_ctx *ctx, int argc, char **argv);
 int cmd_netmap_tune(const struct vnfctl_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -168,6 +168,29 @@ const struct vnfctl_cmd vnfctl_cmds[] = {
 	  "NETMAP_REQ_VALE_POLLING_ENABLE / _DISABLE.  Only for NICs (a VALE port has no "
 	  "interrupts\n"
 	  "to replace); netmap never takes all CPUs." },
+	{ "vale", "hash", cmd_vale_hash,
+	  "enable SWITCH [--key HEX | --rss-profile NAME] [--rings N] [--module FILE] "
+	  "[--dry-run] | disable SWITCH [--dry-run] | show [--json]",
+	  "spread a switch's flows over a multi-queue port's rings by the project's RSS hash",
+	  "  enable SWITCH      load the VALE distribution module vnf_vale_rss (patches/vale-rss)\n"
+	  "                     for SWITCH, or reconfigure it when loaded\n"
+	  "  --key HEX          Toeplitz key, 40 or 52 bytes (default: --rss-profile default)\n"
+	  "  --rss-profile NAME default, ms or mtcp (as vnfctl rss --profile)\n"
+	  "  --rings N          spread over N rings, 1..16; 0 (default): each destination\n"
+	  "                     port's RX rings (at most 16)\n"
+	  "  --module FILE      the .ko (default: $VNFCTL_VALE_HASH_KO, then\n"
+	  "                     /lib/modules/RELEASE/extra or updates/vnf_vale_rss.ko)\n"
+	  "  disable SWITCH     unload it: the switch gets netmap's own lookup back\n"
+	  "  show               what is loaded and where it is installed (--json)\n"
+	  "  --dry-run          print what would be loaded or written\n\n"
+	  "The module keeps VALE's MAC learning for the destination port and picks the ring of a\n"
+	  "unicast IPv4/IPv6 TCP or UDP frame as a NIC with the same key and an equal RETA would\n"
+	  "(fragments and other IP by 2-tuple), so vnfctl rss --queues N --key K predicts it;\n"
+	  "broadcasts go to ring 0 (VALE's rule), as do ARP and other non-IP frames.  It serves\n"
+	  "one switch.  Loaded with finit_module(2) and set through\n"
+	  "/sys/module/vnf_vale_rss/parameters; needs root and netmap loaded.  The switch must\n"
+	  "exist (it has a port); when its last port leaves, netmap frees it with the lookup:\n"
+	  "enable again." },
 	{ "netmap", "tune", cmd_netmap_tune,
 	  "[--slots N] [--rings N] [--pipes N] [--extra-bufs N] [--ports N] [--json] "
 	  "[--dry-run]",

@@ -45,6 +45,16 @@ uint32_t vr_learn_port(struct vr_learn *t, const uint8_t *frame, uint32_t src_po
 	return VR_BROADCAST;
 }
 
+void vr_learn_forget(struct vr_learn *t, uint32_t port)
+{
+	for (unsigned i = 0; i < VR_LEARN_SIZE; i++) {
+		uint64_t e = vr_load(&t->ent[i]);
+
+		if (e && (e & 0xffff) == port + 1)
+			vr_store(&t->ent[i], 0);
+	}
+}
+
 unsigned vr_ring_of(const struct rss *r, const uint8_t *frame, uint32_t len, unsigned rings)
 {
 	struct pkt_meta m;

@@ -26,6 +26,8 @@ struct vr_learn {
  * VR_BROADCAST for group addresses and unknown unicast, the learned port otherwise.  The
  * caller has checked len >= VR_ETH_HLEN. */
 uint32_t vr_learn_port(struct vr_learn *t, const uint8_t *frame, uint32_t src_port);
+/* Forgets every MAC learned on port (it left the switch). */
+void vr_learn_forget(struct vr_learn *t, uint32_t port);
 /* The ring of a unicast frame when the destination spreads over rings rings (1..16):
  * IPv4/IPv6 TCP/UDP by 4-tuple, fragments and other IP by 2-tuple, with r's key; the queue is
  * r's RETA when rings == r->queues and an equal RETA of r->reta_size entries otherwise

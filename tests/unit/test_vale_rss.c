@@ -263,6 +263,11 @@ static void test_learning(void)
 	CHECK_EQ_U(vr_learn_port(t, f, 9), 5);
 	frame_macs(f, mcast, mac_b);
 	CHECK_EQ_U(vr_learn_port(t, f, 7), VR_BROADCAST);
+	vr_learn_forget(t, 5); /* a's port leaves: a is unknown again, b (port 7) stays */
+	frame_macs(f, mac_a, mac_b);
+	CHECK_EQ_U(vr_learn_port(t, f, 7), VR_BROADCAST);
+	frame_macs(f, mac_b, mac_a);
+	CHECK_EQ_U(vr_learn_port(t, f, 3), 7);
 	free(t);
 }
 
