@@ -22,6 +22,7 @@
 #include "cli.h"
 #include "clock.h"
 #include "doctor_checks.h"
+#include "vale_hash.h"
 #include "files.h"
 #include "virt.h"
 
@@ -211,6 +212,29 @@ static void check_netmap(struct report *r, const char *dev)
 		    "; this vnfctl was built without netmap headers (make NETMAP_SRC=...)"
 #endif
 		);
+}
+
+/* The VALE distribution module (vnfctl vale hash): where it is installed, if loaded. */
+static void check_vale_hash(struct report *r)
+{
+	struct vale_hash_state s;
+	char err[VNFCTL_ERR_LEN];
+
+	if (vale_hash_read(&s, err, sizeof(err)))
+		add(r, "vale.hash", DOCTOR_ERROR, "reload it: vnfctl vale hash disable, then enable",
+		    "%s: %s", VALE_HASH_MODULE, err);
+	else if (!s.loaded)
+		add(r, "vale.hash", DOCTOR_OK, NULL,
+		    VALE_HASH_MODULE " not loaded: VALE switches keep netmap's own lookup (vale mode "
+		    "spreads flows with vnfctl vale hash enable SWITCH)");
+	else if (!*s.active)
+		add(r, "vale.hash", DOCTOR_WARNING, "vnfctl vale hash enable SWITCH",
+		    VALE_HASH_MODULE " loaded%s%s, installed on no switch (a switch is freed with its "
+		    "last port, and its lookup with it)", *s.sw ? " for " : "", s.sw);
+	else
+		add(r, "vale.hash", DOCTOR_OK, NULL,
+		    VALE_HASH_MODULE " installed on %s: rings by Toeplitz 4-tuple, key %.16s..., %s",
+		    s.active, s.key, s.rings ? "a fixed number of rings" : "each port's RX rings");
 }
 
 static void check_qemu_conf(struct report *r, const char *path)
@@ -403,6 +427,7 @@ int cmd_doctor(const struct vnfctl_ctx *ctx, int argc, char **argv)
 	check_emulator(&r, emu);
 	check_kvm(&r, emu, kvm_dev && *kvm_dev ? kvm_dev : "/dev/kvm");
 	check_netmap(&r, netmap_dev && *netmap_dev ? netmap_dev : "/dev/netmap");
+	check_vale_hash(&r);
 	check_qemu_conf(&r, conf);
 	check_afxdp(&r, bpffs && *bpffs ? bpffs : "/sys/fs/bpf");
 	for (int i = 0; i < nd; i++)

@@ -190,3 +190,53 @@ expect tune_set_fails 1 '' 'netmap tune: cannot set: .*priv_if_num: .*the 4 writ
 got=$(cat "$P/ring_size" "$P/buf_num" "$P/priv_ring_num" "$P/priv_buf_num" | tr '\n' ' ')
 if [ "$got" = "36864 163840 4 4098 " ]; then echo "ok   vale.tune_set_put_back"; else echo "FAIL vale.tune_set_put_back: $got"; fi
 unset VNFCTL_NETMAP_PARAMS
+
+# ---- vale hash: the VALE distribution module (patches/vale-rss) --------------------------
+expect hash_help 0 '^usage: vnfctl vale hash enable SWITCH' '' -- vale hash --help
+expect hash_no_verb 2 '' 'enable, disable or show is required' -- vale hash
+expect hash_bad_verb 2 '' '"on": enable, disable or show' -- vale hash on vale0
+expect hash_no_switch 2 '' 'exactly one SWITCH is required' -- vale hash enable
+expect hash_bad_switch 2 '' 'switch "eth0": a VALE switch is vale followed by' -- vale hash enable eth0
+expect hash_bad_switch_char 2 '' "switch \"vale-1\": '-' is not a letter" -- vale hash enable vale-1
+expect hash_bad_rings 2 '' '--rings "17": not a number in 0..16' -- vale hash enable vale0 --rings 17
+expect hash_bad_key 2 '' '--key "6d5a": 40 or 52 bytes in hex' -- vale hash enable vale0 --key 6d5a
+expect hash_bad_profile 2 '' '--rss-profile "nope": default, ms or mtcp' -- vale hash enable vale0 --rss-profile nope
+expect hash_key_and_profile 2 '' 'exclude each other' -- vale hash enable vale0 --key 6d5a --rss-profile ms
+expect hash_disable_opts 2 '' 'disable takes only SWITCH' -- vale hash disable vale0 --rings 2
+# Not loaded (a stand-in parameter directory that does not exist).
+export VNFCTL_VALE_HASH_PARAMS=$tmp/vh
+expect hash_show_unloaded 0 '^vnf_vale_rss is not loaded' '' -- vale hash show
+expect hash_show_unloaded_json 0 '"loaded":false' '' -- --json vale hash show
+touch "$tmp/fake.ko"
+KEYMS=6d5a56da255b0ec24167253d43a38fb0d0ca2bcbae7b30b477cb2da38030f20c6a42b73bbeac01fa
+expect hash_dry_run_load 0 "^vale0: would load $tmp/fake.ko with switch=vale0 key=$KEYMS rings=4\$" '' -- vale hash enable vale0 --rss-profile ms --rings 4 --module "$tmp/fake.ko" --dry-run
+expect hash_dry_run_no_ko 0 'would load vnf_vale_rss with switch=vale0 key=(6d5a){20} rings=0 \(no vnf_vale_rss.ko in /lib/modules/' '' -- vale hash enable vale0 --dry-run
+expect hash_disable_unloaded 0 '^vale0: nothing to do: vnf_vale_rss is not loaded' '' -- vale hash disable vale0
+if [ -e /sys/module/netmap ]; then
+	echo "ok   vale.hash_no_netmap (skipped: netmap is loaded here)"
+else
+	expect hash_no_netmap 1 '' '^vnfctl: vale0: cannot enable: netmap module is not loaded' -- vale hash enable vale0 --module "$tmp/fake.ko"
+fi
+# Loaded (stand-in files for the module's parameters, and for netmap's): enable writes key,
+# rings and switch and reads them back; active is what the module would write itself.
+mkdir -p "$tmp/vh" "$tmp/nmp"
+printf '\n' >"$tmp/vh/switch"; printf '\n' >"$tmp/vh/active"; printf '0\n' >"$tmp/vh/rings"
+printf '%s\n' "$KEYMS" >"$tmp/vh/key"
+export VNFCTL_NETMAP_PARAMS=$tmp/nmp
+expect hash_show_idle 0 '^vnf_vale_rss is loaded but installed on no switch$' '' -- vale hash show
+expect hash_dry_run_loaded 0 "^vale0: would set key=(6d5a){20} rings=2 switch=vale0 in $tmp/vh\$" '' -- vale hash enable vale0 --rings 2 --dry-run
+# the stand-in cannot install anything: active stays empty and enable says what it read back
+expect hash_enable_readback 1 '' 'vale0: the module reads back switch "" key (6d5a){20} rings 2' -- vale hash enable vale0 --rings 2
+got="$(cat "$tmp/vh/switch") $(cat "$tmp/vh/rings")"
+if [ "$got" = "vale0 2" ]; then echo "ok   vale.hash_enable_wrote"; else echo "FAIL vale.hash_enable_wrote: $got"; fi
+printf 'vale0\n' >"$tmp/vh/active"
+expect hash_enable_loaded 0 '^vale0: flows spread by 4-tuple over 2 rings, key (6d5a){20}$' '' -- vale hash enable vale0 --rings 2
+expect hash_show_json 0 '"active":"vale0"' '' -- vale hash show --json
+expect hash_enable_other 1 '' 'vale1: cannot enable: vnf_vale_rss spreads vale0, and serves one switch \(vnfctl vale hash disable vale0 first\)' -- vale hash enable vale1
+expect hash_disable_other 1 '' 'vale1: cannot disable: vnf_vale_rss is set for vale0, not vale1' -- vale hash disable vale1
+expect hash_disable_dry 0 '^vale0: would unload vnf_vale_rss' '' -- vale hash disable vale0 --dry-run
+# (doctor exits 1 here for other checks: no libvirtd)
+expect hash_doctor 1 'vale.hash +vnf_vale_rss installed on vale0' '' -- doctor
+rm "$tmp/vh/rings"
+expect hash_show_broken 1 '' 'VALE hash: cannot read: .*No such file' -- vale hash show
+unset VNFCTL_VALE_HASH_PARAMS VNFCTL_NETMAP_PARAMS
