@@ -167,6 +167,14 @@ $(O)/fuzz/%: tests/fuzz/%.c $(FUZZ_DP_SRC) $(wildcard dataplane/*.h vnfctl/*.c v
 	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $< $(FUZZ_DP_SRC) \
 	  $(LDLIBS)
 
+# The VALE module's core with the dataplane's parser and hash, as the module builds them.
+$(O)/fuzz/fuzz_vale_rss: tests/fuzz/fuzz_vale_rss.c patches/vale-rss/vale_rss_core.c \
+                         patches/vale-rss/vale_rss_core.h $(FUZZ_DP_SRC) $(wildcard dataplane/*.h)
+	@mkdir -p $(dir $@)
+	clang -std=gnu11 -O1 -g -D_GNU_SOURCE -Idataplane -Ipatches/vale-rss \
+	  $(shell pkg-config --cflags json-c) -fsanitize=fuzzer,address,undefined \
+	  -fno-sanitize-recover=all -o $@ $< patches/vale-rss/vale_rss_core.c $(FUZZ_DP_SRC) $(LDLIBS)
+
 # The domain XML rewrite links libxml2 and vnfctl's pure transform instead of the dataplane.
 $(O)/fuzz/fuzz_domxml: tests/fuzz/fuzz_domxml.c vnfctl/domxml.c vnfctl/domxml.h
 	@mkdir -p $(dir $@)

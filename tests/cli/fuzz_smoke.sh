@@ -56,6 +56,14 @@ for t in "${targets[@]}"; do
 			done
 		done
 	fi
+	if [ "$t" = fuzz_vale_rss ]; then
+		# the seed frames behind the byte that picks rings and the sending port
+		for f in tests/fuzz/seeds/*; do
+			for b in '\003' '\013' '\377'; do
+				{ printf "$b"; cat "$f"; } >"$corpus/$(basename "$f")-${b#\\}"
+			done
+		done
+	fi
 	if [ "$t" = fuzz_plan ]; then
 		# plans to start from: the golden plans, good and bad, and the demo
 		cp tests/golden/plan/*.json templates/demo.json "$corpus"/
