@@ -31,7 +31,6 @@
 struct vr_state {
 	struct rss rss;
 	unsigned rings; /* 0: the destination port's */
-	bool gone;	/* the switch's last port left: netmap freed it, and our lookup with it */
 	struct vr_learn learn;
 };
 
@@ -102,16 +101,12 @@ static uint32_t vr_lookup(struct nm_bdg_fwd *ft, uint8_t *ring_nr, struct netmap
 }
 
 /* Called by the switch, under its write lock, as a port leaves: that port's MACs are
- * forgotten at once (VALE's own table keeps them until they are learned elsewhere), and when
- * it is the last port, netmap frees the switch together with our lookup. */
+ * forgotten at once (VALE's own table keeps them until they are learned elsewhere). */
 static void vr_port_gone(const struct netmap_vp_adapter *na)
 {
-	struct nm_bridge *b = na->na_bdg;
-	struct vr_state *s = b->private_data;
+	struct vr_state *s = na->na_bdg->private_data;
 
 	vr_learn_forget(&s->learn, (uint32_t)na->bdg_port);
-	if (b->bdg_active_ports <= 1 && !(b->bdg_flags & NM_BDG_ACTIVE))
-		WRITE_ONCE(s->gone, true);
 }
 
 static struct netmap_bdg_ops vr_ops = {
@@ -144,6 +139,34 @@ static int vr_state_build(struct vr_state **out)
 	return 0;
 }
 
+struct vr_probe {
+	const void *want;
+	bool found;
+};
+
+static void *vr_probe_cb(void *private_data, void *callback_data, int *error)
+{
+	struct vr_probe *p = callback_data;
+
+	p->found = private_data == p->want;
+	return private_data; /* unchanged */
+}
+
+/* Is our lookup still on the switch?  netmap frees a switch with its last port, and our lookup
+ * with it; a switch made again under the same name has VALE's own.  Asked through
+ * netmap_bdg_update_private_data, which hands us the switch's data under its lock. */
+static bool vr_still_installed(void)
+{
+	char name[VR_SWITCH_MAX + 1];
+	struct vr_probe p = { vr_installed, false };
+
+	lockdep_assert_held(&vr_lock);
+	if (!vr_installed)
+		return false;
+	snprintf(name, sizeof(name), "%s:", vr_installed_on);
+	return netmap_bdg_update_private_data(name, vr_probe_cb, &p, NULL) == 0 && p.found;
+}
+
 /* netmap_bdg_regops takes a bridge name ending in ':'; errors come back positive. */
 static int vr_regops(const char *sw, struct netmap_bdg_ops *ops, void *data)
 {
@@ -158,6 +181,7 @@ static int vr_regops(const char *sw, struct netmap_bdg_ops *ops, void *data)
 static int vr_apply(void)
 {
 	struct vr_state *s = NULL, *old = vr_installed;
+	bool old_on = vr_still_installed();
 	int err = 0;
 
 	lockdep_assert_held(&vr_lock);
@@ -165,7 +189,7 @@ static int vr_apply(void)
 		err = vr_state_build(&s);
 		if (err)
 			return err;
-		if (old && !READ_ONCE(old->gone) && strcmp(vr_installed_on, p_switch) == 0)
+		if (old_on && strcmp(vr_installed_on, p_switch) == 0)
 			memcpy(&s->learn, &old->learn, sizeof(s->learn)); /* keep what was learned */
 		err = vr_regops(p_switch, &vr_ops, s);
 		if (err) {
@@ -175,7 +199,7 @@ static int vr_apply(void)
 	}
 	/* The switch swaps ops and data under its write lock, so once regops returns no
 	 * lookup still reads the old state. */
-	if (old && !READ_ONCE(old->gone) && strcmp(vr_installed_on, p_switch) != 0)
+	if (old_on && strcmp(vr_installed_on, p_switch) != 0)
 		vr_regops(vr_installed_on, NULL, NULL);
 	vfree(old);
 	vr_installed = s;
@@ -278,8 +302,7 @@ static int vr_active_get(char *buf, const struct kernel_param *kp)
 	int n;
 
 	mutex_lock(&vr_lock);
-	n = sysfs_emit(buf, "%s\n",
-		       vr_installed && !READ_ONCE(vr_installed->gone) ? vr_installed_on : "");
+	n = sysfs_emit(buf, "%s\n", vr_still_installed() ? vr_installed_on : "");
 	mutex_unlock(&vr_lock);
 	return n;
 }
@@ -307,7 +330,7 @@ static void __exit vr_exit(void)
 {
 	mutex_lock(&vr_lock);
 	/* A switch freed and made again since has VALE's own lookup already. */
-	if (vr_installed && !READ_ONCE(vr_installed->gone))
+	if (vr_still_installed())
 		vr_regops(vr_installed_on, NULL, NULL);
 	vfree(vr_installed);
 	vr_installed = NULL;

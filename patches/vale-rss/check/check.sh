@@ -83,6 +83,23 @@ echo "== 4. --rings 2 on a 4-ring port"
 run vnfctl vale hash enable vale0 --rings 2 && ok "rings 2" || no "rings 2"
 traffic rings2 2 ""
 
+echo "== 4b. bad values written to the module's parameters are refused, nothing changes"
+P=/sys/module/vnf_vale_rss/parameters
+before="$(cat $P/key) $(cat $P/rings) $(cat $P/active)"
+echo zz >$P/key 2>/dev/null && no "key zz accepted" || ok "key zz refused"
+echo 6d5a >$P/key 2>/dev/null && no "2-byte key accepted" || ok "2-byte key refused"
+echo 17 >$P/rings 2>/dev/null && no "rings 17 accepted" || ok "rings 17 refused"
+echo vale-1 >$P/switch 2>/dev/null && no "switch vale-1 accepted" || ok "switch vale-1 refused"
+echo vale7 >$P/switch 2>/dev/null && no "switch vale7 (does not exist) accepted" || ok "switch vale7 (does not exist) refused"
+after="$(cat $P/key) $(cat $P/rings) $(cat $P/active)"
+[ "$before" = "$after" ] && ok "parameters unchanged after the refusals" || no "parameters changed: $before -> $after"
+
+echo "== 4c. broadcasts inside batches of unicast spread over rings (netmap's nm_vale_flush)"
+vnfctl vale create mixed --rings 4 >/dev/null && vnfctl vale attach vale0:mixed >/dev/null
+vale_rss_check -m -f 256 -n 8 vale0:mixed vale0:gen vale0:spy >/tmp/mixed.out 2>/tmp/mixed.err
+grep -E '^(bcast|total)' /tmp/mixed.out
+echo "  (information: each ring that unicast frames of the same batch went to got a copy)"
+
 echo "== 5. a second switch is refused while the first is served"
 run vnfctl vale hash enable vale1; rc=$?
 [ $rc = 1 ] && ok "second switch refused" || no "second switch: exit $rc"

@@ -2,10 +2,10 @@
  * multi-queue port they arrived on, for checking against `vnfctl rss` (check.sh).  Three ports
  * on one switch: TX sends, RX (all its rings opened) receives, SPY must see broadcasts only.
  *
- *   vale_rss_check [-f FLOWS] [-n FRAMES] [-r RINGS] RX_PORT TX_PORT SPY_PORT
+ *   vale_rss_check [-f FLOWS] [-n FRAMES] [-m] RX_PORT TX_PORT SPY_PORT
  *
- * -r RINGS opens RX_PORT as a new ephemeral port with RINGS ring pairs; without it RX_PORT
- * is opened as it is (a persistent port made by vnfctl vale create --rings N).
+ * -m sends the broadcasts inside the batches of unicast frames instead, to show what netmap
+ * does with them there (see below); the run then fails by design.
  * Broadcasts and ARP are sent after the flows, one frame per TXSYNC: netmap's switch adds the
  * broadcasts of a batch to every (port, ring) the batch's unicast frames go to, so in a batch
  * that also spreads unicast over several rings of a port, a broadcast would arrive once per
@@ -171,14 +171,15 @@ static void announce(struct nm_desc *d, const uint8_t *mac)
 
 int main(int argc, char **argv)
 {
-	unsigned nflow = 256, frames = 8, sent = 0, got = 0, spy_got = 0, bad = 0, rx_rings = 0;
-	struct nm_desc *rx, *tx, *spy, base;
+	unsigned nflow = 256, frames = 8, sent = 0, got = 0, spy_got = 0, bad = 0;
+	int mixed = 0;
+	struct nm_desc *rx, *tx, *spy;
 	uint8_t buf[128];
 	int c;
 
-	while ((c = getopt(argc, argv, "f:n:r:")) != -1) {
-		if (c == 'r')
-			rx_rings = (unsigned)atoi(optarg);
+	while ((c = getopt(argc, argv, "f:n:m")) != -1) {
+		if (c == 'm')
+			mixed = 1;
 		else if (c == 'f')
 			nflow = (unsigned)atoi(optarg);
 		else if (c == 'n')
@@ -187,12 +188,10 @@ int main(int argc, char **argv)
 			return 2;
 	}
 	if (argc - optind != 3 || nflow < 8 || nflow * 2 + 8 > MAX_IDS) {
-		fprintf(stderr, "usage: vale_rss_check [-f FLOWS 8..2040] [-n FRAMES] RX TX SPY\n");
+		fprintf(stderr, "usage: vale_rss_check [-f FLOWS 8..2040] [-n FRAMES] [-m] RX TX SPY\n");
 		return 2;
 	}
-	memset(&base, 0, sizeof(base));
-	base.req.nr_rx_rings = base.req.nr_tx_rings = rx_rings;
-	rx = nm_open(argv[optind], NULL, rx_rings ? NM_OPEN_RING_CFG : 0, rx_rings ? &base : NULL);
+	rx = nm_open(argv[optind], NULL, 0, NULL);
 	tx = nm_open(argv[optind + 1], NULL, 0, NULL);
 	spy = nm_open(argv[optind + 2], NULL, 0, NULL);
 	if (!rx || !tx || !spy) {
@@ -232,7 +231,7 @@ int main(int argc, char **argv)
 	/* Flows interleaved, a batch at a time, each batch read back before the next so no ring
 	 * overflows (VALE drops what does not fit). */
 	for (unsigned round = 0; round < frames; round++) {
-		for (unsigned id = 0; id < nflows - 2; id++) {
+		for (unsigned id = 0; id < (mixed ? nflows - 1 : nflows - 2); id++) {
 			int later = flows[id].kind == K_FRAG4 && (round & 1);
 
 			send_one(tx, buf, frame_build(buf, id, later));
@@ -248,7 +247,7 @@ int main(int argc, char **argv)
 	ioctl(tx->fd, NIOCTXSYNC, NULL);
 	/* broadcast and ARP, each frame a batch of its own (see the top) */
 	for (unsigned round = 0; round < frames; round++) {
-		for (unsigned id = nflows - 2; id < nflows; id++) {
+		for (unsigned id = mixed ? nflows - 1 : nflows - 2; id < nflows; id++) {
 			send_one(tx, buf, frame_build(buf, id, 0));
 			ioctl(tx->fd, NIOCTXSYNC, NULL);
 			flows[id].sent++;
