@@ -1,8 +1,8 @@
 #!/bin/sh
 # Runs in a machine (a QEMU guest) with netmap loaded: checks vnf_vale_rss end to end.
 #   sh check.sh MODULE.ko
-# Needs on PATH: vnfctl (built with make NETMAP_SRC=...) and vale_rss_check (built from
-# vale_rss_check.c).  For each setting it sends 256 flows (UDP/TCP over IPv4/IPv6, 8 frames
+# Needs on PATH: vnfctl and vnfdp (built with make NETMAP_SRC=...) and vale_rss_check (built
+# from vale_rss_check.c).  For each setting it sends 256 flows (UDP/TCP over IPv4/IPv6, 8 frames
 # each), 64 IPv4 fragment pairs, broadcasts and an ARP frame from a VALE port into a 4-ring
 # persistent port, and checks every flow's ring against `vnfctl rss`.  Prints PASS/FAIL lines
 # and "N passed, N failed".
@@ -99,6 +99,43 @@ vnfctl vale create mixed --rings 4 >/dev/null && vnfctl vale attach vale0:mixed 
 vale_rss_check -m -f 256 -n 8 vale0:mixed vale0:gen vale0:spy >/tmp/mixed.out 2>/tmp/mixed.err
 grep -E '^(bcast|total)' /tmp/mixed.out
 echo "  (information: each ring that unicast frames of the same batch went to got a copy)"
+
+echo "== 4d. the dataplane in vale mode: 4 workers on a 4-ring port, each flow on the worker vnfctl rss names"
+run vnfctl vale hash enable vale0 --rings 0 && ok "rings back to each port's"
+cat >/tmp/dp.json <<EOC
+{"mode": "vale", "workers": 4, "port": {"backend": "netmap", "iface": "vale0:dp@conf:rings=4"},
+ "mac": "02:52:53:00:00:01", "addrs": ["10.0.0.2/24"], "app": {"name": "sink"},
+ "rss": {"profile": "default"}, "stats": {"flows": 4096}}
+EOC
+vnfdp run /tmp/dp.json >/tmp/dp.out 2>/tmp/dp.err &
+dp=$!
+sleep 3
+vale_rss_check -t 10.0.0.2 -f 256 -n 8 vale0:gen >/tmp/gen.out 2>/tmp/gen.err
+echo "  generator: exit $? $(cat /tmp/gen.err) $(tail -1 /tmp/gen.out)"
+sleep 2
+kill -TERM $dp; wait $dp
+echo "  vnfdp: exit $? $(head -3 /tmp/dp.err | tr '\n' ' ')"
+# workers[i].flows, in worker order, one line each: the hashes it counted
+sed 's/"flows":{/@/g' /tmp/dp.out | tr '@' '\n' | tail -n +2 | cut -d'}' -f1 >/tmp/dp.flows
+nw=$(wc -l </tmp/dp.flows)
+n=0 bad=0
+while read -r kind a b c d _; do
+	case $kind in
+	udp4 | tcp4 | udp6 | tcp6) pred=$(vnfctl rss --queues 4 "$a" "$b" "$c" "$d") ;;
+	frag4) pred=$(vnfctl rss --queues 4 "$a" "$b") ;;
+	*) continue ;;
+	esac
+	n=$((n + 1))
+	h=$(echo "$pred" | cut -d' ' -f2) q=${pred##* }
+	w=$(grep -n "\"$h\"" /tmp/dp.flows | cut -d: -f1 | tr '\n' ' ')
+	[ "$w" = "$((q + 1)) " ] || { bad=$((bad + 1)); echo "  $kind $a $b $c $d: hash $h on workers(1-based) '$w', vnfctl rss says queue $q"; }
+done </tmp/gen.out
+echo "  $n flows, $nw workers in the statistics, $bad not on the predicted worker"
+[ "$nw" = 4 ] && [ "$n" = 320 ] && [ "$bad" = 0 ] && ok "vnfdp vale mode: every flow on the worker vnfctl rss predicts" ||
+	no "vnfdp vale mode: flows vs vnfctl rss"
+grep -q '"conserved":true' /tmp/dp.out && ok "vnfdp: every packet accounted for" || no "vnfdp: not conserved"
+rx=$(grep -o '"rx":[0-9]*' /tmp/dp.out | head -1)
+echo "  vnfdp $rx (2560 sent, plus the ARP request)"
 
 echo "== 5. a second switch is refused while the first is served"
 run vnfctl vale hash enable vale1; rc=$?

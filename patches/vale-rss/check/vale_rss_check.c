@@ -6,6 +6,13 @@
  *
  * -m sends the broadcasts inside the batches of unicast frames instead, to show what netmap
  * does with them there (see below); the run then fails by design.
+ *
+ *   vale_rss_check -t IP [-f FLOWS] [-n FRAMES] TX_PORT
+ *
+ * sends only: it asks for IP by ARP from TX_PORT (so the switch learns where the answering
+ * dataplane is), then sends the unicast flows and fragments to the MAC that answered, and
+ * prints the flows ("udp4 SRC DST SPORT DPORT sent N", "frag4 SRC DST sent N") for checking
+ * against the receiver's own statistics.
  * Broadcasts and ARP are sent after the flows, one frame per TXSYNC: netmap's switch adds the
  * broadcasts of a batch to every (port, ring) the batch's unicast frames go to, so in a batch
  * that also spreads unicast over several rings of a port, a broadcast would arrive once per
@@ -169,37 +176,8 @@ static void announce(struct nm_desc *d, const uint8_t *mac)
 	ioctl(d->fd, NIOCTXSYNC, NULL);
 }
 
-int main(int argc, char **argv)
+static void flows_make(unsigned nflow)
 {
-	unsigned nflow = 256, frames = 8, sent = 0, got = 0, spy_got = 0, bad = 0;
-	int mixed = 0;
-	struct nm_desc *rx, *tx, *spy;
-	uint8_t buf[128];
-	int c;
-
-	while ((c = getopt(argc, argv, "f:n:m")) != -1) {
-		if (c == 'm')
-			mixed = 1;
-		else if (c == 'f')
-			nflow = (unsigned)atoi(optarg);
-		else if (c == 'n')
-			frames = (unsigned)atoi(optarg);
-		else
-			return 2;
-	}
-	if (argc - optind != 3 || nflow < 8 || nflow * 2 + 8 > MAX_IDS) {
-		fprintf(stderr, "usage: vale_rss_check [-f FLOWS 8..2040] [-n FRAMES] [-m] RX TX SPY\n");
-		return 2;
-	}
-	rx = nm_open(argv[optind], NULL, 0, NULL);
-	tx = nm_open(argv[optind + 1], NULL, 0, NULL);
-	spy = nm_open(argv[optind + 2], NULL, 0, NULL);
-	if (!rx || !tx || !spy) {
-		fprintf(stderr, "vale_rss_check: cannot open the ports\n");
-		return 1;
-	}
-	nrings = rx->last_rx_ring - rx->first_rx_ring + 1;
-	fprintf(stderr, "vale_rss_check: %s has %u RX rings\n", argv[optind], nrings);
 	for (unsigned i = 0; i < nflow; i++) {
 		char s[64], d[64];
 		enum kind k = (enum kind)(i % 4);
@@ -219,6 +197,131 @@ int main(int argc, char **argv)
 		snprintf(s, sizeof(s), "172.16.%u.%u", i / 256, i % 256);
 		flow_add(K_FRAG4, s, "192.168.9.9", 0, 0);
 	}
+}
+
+/* ARP who-has target from 10.0.0.1 (our MAC mac_tx), and the answer's sender MAC into mac. */
+static int arp_resolve(struct nm_desc *d, const char *target, uint8_t *mac)
+{
+	uint8_t f[60] = { 0 };
+	struct netmap_ring *r = NETMAP_RXRING(d->nifp, d->first_rx_ring);
+
+	memcpy(f, mac_bc, 6);
+	memcpy(f + 6, mac_tx, 6);
+	put16(f + 12, 0x0806);
+	put16(f + 14, 1); put16(f + 16, 0x0800); f[18] = 6; f[19] = 4; put16(f + 20, 1);
+	memcpy(f + 22, mac_tx, 6);
+	inet_pton(AF_INET, "10.0.0.1", f + 28);
+	if (inet_pton(AF_INET, target, f + 38) != 1)
+		return -1;
+	for (int tries = 0; tries < 50; tries++) {
+		if (tries % 10 == 0) {
+			send_one(d, f, sizeof(f));
+			ioctl(d->fd, NIOCTXSYNC, NULL);
+		}
+		usleep(100000);
+		ioctl(d->fd, NIOCRXSYNC, NULL);
+		while (!nm_ring_empty(r)) {
+			const uint8_t *p = (const uint8_t *)NETMAP_BUF(r, r->slot[r->head].buf_idx);
+			unsigned len = r->slot[r->head].len;
+
+			r->head = r->cur = nm_ring_next(r, r->head);
+			if (len >= 42 && p[12] == 0x08 && p[13] == 0x06 && p[21] == 2 &&
+			    memcmp(p + 28, f + 38, 4) == 0) {
+				memcpy(mac, p + 22, 6);
+				return 0;
+			}
+		}
+	}
+	return -1;
+}
+
+static int send_only(const char *target, const char *port, unsigned nflow, unsigned frames,
+		     int nargs)
+{
+	struct nm_desc *tx;
+	uint8_t buf[128], mac[6];
+	unsigned sent = 0;
+
+	if (nargs != 1 || nflow < 8 || nflow * 2 > MAX_IDS) {
+		fprintf(stderr, "usage: vale_rss_check -t IP [-f FLOWS 8..2040] [-n FRAMES] TX\n");
+		return 2;
+	}
+	tx = nm_open(port, NULL, 0, NULL);
+	if (!tx) {
+		fprintf(stderr, "vale_rss_check: cannot open %s\n", port);
+		return 1;
+	}
+	if (arp_resolve(tx, target, mac)) {
+		fprintf(stderr, "vale_rss_check: no ARP answer for %s\n", target);
+		return 1;
+	}
+	fprintf(stderr, "vale_rss_check: %s is at %02x:%02x:%02x:%02x:%02x:%02x\n", target, mac[0],
+		mac[1], mac[2], mac[3], mac[4], mac[5]);
+	flows_make(nflow);
+	for (unsigned round = 0; round < frames; round++) {
+		for (unsigned id = 0; id < nflows; id++) {
+			unsigned len = frame_build(buf, id, flows[id].kind == K_FRAG4 && (round & 1));
+
+			memcpy(buf, mac, 6);
+			send_one(tx, buf, len);
+			flows[id].sent++;
+			if (++sent % BATCH == 0)
+				ioctl(tx->fd, NIOCTXSYNC, NULL);
+		}
+	}
+	ioctl(tx->fd, NIOCTXSYNC, NULL);
+	usleep(100000);
+	for (unsigned id = 0; id < nflows; id++) {
+		const struct flow *f = &flows[id];
+
+		if (f->kind == K_FRAG4)
+			printf("frag4 %s %s sent %u\n", f->src, f->dst, f->sent);
+		else
+			printf("%s %s %s %u %u sent %u\n", kind_name[f->kind], f->src, f->dst,
+			       f->sport, f->dport, f->sent);
+	}
+	printf("total sent %u\n", sent);
+	nm_close(tx);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned nflow = 256, frames = 8, sent = 0, got = 0, spy_got = 0, bad = 0;
+	int mixed = 0;
+	const char *target = NULL;
+	struct nm_desc *rx, *tx, *spy;
+	uint8_t buf[128];
+	int c;
+
+	while ((c = getopt(argc, argv, "f:n:mt:")) != -1) {
+		if (c == 't')
+			target = optarg;
+		else if (c == 'm')
+			mixed = 1;
+		else if (c == 'f')
+			nflow = (unsigned)atoi(optarg);
+		else if (c == 'n')
+			frames = (unsigned)atoi(optarg);
+		else
+			return 2;
+	}
+	if (target)
+		return send_only(target, argv[optind], nflow, frames, argc - optind);
+	if (argc - optind != 3 || nflow < 8 || nflow * 2 + 8 > MAX_IDS) {
+		fprintf(stderr, "usage: vale_rss_check [-f FLOWS 8..2040] [-n FRAMES] [-m] RX TX SPY\n");
+		return 2;
+	}
+	rx = nm_open(argv[optind], NULL, 0, NULL);
+	tx = nm_open(argv[optind + 1], NULL, 0, NULL);
+	spy = nm_open(argv[optind + 2], NULL, 0, NULL);
+	if (!rx || !tx || !spy) {
+		fprintf(stderr, "vale_rss_check: cannot open the ports\n");
+		return 1;
+	}
+	nrings = rx->last_rx_ring - rx->first_rx_ring + 1;
+	fprintf(stderr, "vale_rss_check: %s has %u RX rings\n", argv[optind], nrings);
+	flows_make(nflow);
 	flow_add(K_BCAST, "10.9.9.9", "10.255.255.255", 5000, 5000);
 	flow_add(K_ARP, "", "", 0, 0);
 
