@@ -22,6 +22,7 @@
 #include "sha256.h"
 #include "status_view.h"
 #include "vale.h"
+#include "vale_hash.h"
 #include "virt.h"
 
 #define PLAN_STATE_DEFAULT "/var/lib/vnfctl"
@@ -237,6 +238,15 @@ static int probe(struct virt *v, const struct made *m, const struct plan_step *s
 		return probe_deployed(s, s->probe_arg);
 	case PROBE_DATAPLANE:
 		return v && probe_dataplane(v, s->probe_arg);
+	case PROBE_VALE_HASH: {
+		struct vale_hash_state st;
+		char err[128], have[256];
+
+		if (vale_hash_read(&st, err, sizeof(err)) || !st.loaded)
+			return 0;
+		snprintf(have, sizeof(have), "%s %u", st.key, st.rings);
+		return !strcmp(st.active, s->probe_arg2) && !strcmp(have, s->probe_arg);
+	}
 	}
 	return 0;
 }

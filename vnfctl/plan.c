@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../dataplane/config.h"
+#include "../dataplane/rss.h"
 #include "plan.h"
+#include "vale_hash.h"
 
 #define DEFAULT_AGENT_WAIT 120
 
@@ -285,15 +287,66 @@ static int parse_host(struct ctx *x, struct plan *p, struct builder *b, json_obj
 	return rc ? -EINVAL : 0;
 }
 
+/* switches[i].hash: vnfctl vale hash enable, after the switch's ports (netmap makes a switch
+ * with its first port, and the module needs the switch). */
+static int parse_switch_hash(struct ctx *x, struct builder *b, const char *sw, json_object *h,
+			     size_t nports)
+{
+	static const char *const keys[] = { "rss_profile", "rss_key", "rings", NULL };
+	const char *prof, *key;
+	uint8_t k[RSS_KEY_MAX];
+	size_t klen = 0, old = path_push(x, ".hash");
+	char hex[2 * RSS_KEY_MAX + 1], want[256];
+	long rings;
+	int rc = want_object(x, h) || only_keys(x, h, keys) ||
+		 get_string(x, h, "rss_profile", 0, 15, "_-", &prof) ||
+		 get_string(x, h, "rss_key", 0, 3 * RSS_KEY_MAX, ":", &key) ||
+		 get_uint(x, h, "rings", 0, 16, 0, &rings);
+
+	if (!rc && prof && key)
+		rc = fail(x, "rss_key and rss_profile exclude each other");
+	if (!rc && key && (rss_key_parse_hex(key, k, &klen) || (klen != 40 && klen != 52))) {
+		size_t o = path_push(x, ".rss_key");
+		rc = fail(x, "\"%s\": 40 or 52 bytes in hex", key);
+		path_pop(x, o);
+	}
+	if (!rc && !key) {
+		const struct rss_profile *rp = rss_profile_find(prof ? prof : "default");
+		size_t o = path_push(x, ".rss_profile");
+
+		if (!rp)
+			rc = fail(x, "\"%s\": default, ms or mtcp", prof);
+		else
+			memcpy(k, rp->key, klen = rp->key_len);
+		path_pop(x, o);
+	}
+	if (!rc && !nports)
+		rc = fail(x, "needs a port in ports: netmap makes a switch with its first port");
+	if (!rc) {
+		vale_hash_key_hex(hex, k, klen);
+		snprintf(want, sizeof(want), "%s %ld", hex, rings);
+		rc = step_new(b, -1, PROBE_VALE_HASH, want, sw);
+	}
+	if (!rc) {
+		step_what(b, "vale hash enable %s", sw);
+		rc = arg(b, "vale", "hash", "enable", sw, NULL) ||
+		     arg_str(b, "--rss-profile", prof) || arg_str(b, "--key", key) ||
+		     arg_num(b, "--rings", rings) || undo(b, "vale", "hash", "disable", sw, NULL);
+	}
+	path_pop(x, old);
+	return rc;
+}
+
 static int parse_switches(struct ctx *x, struct builder *b, json_object *arr)
 {
-	static const char *const keys[] = { "name", "ports", NULL };
+	static const char *const keys[] = { "name", "ports", "hash", NULL };
 	static const char *const port_keys[] = { "name", "rings", "slots", "extra_bufs", NULL };
 	size_t old = path_push(x, "switches");
 	int rc = json_object_is_type(arr, json_type_array) ? 0 : fail(x, "must be an array");
 
 	for (size_t i = 0; !rc && i < json_object_array_length(arr); i++) {
-		json_object *sw = json_object_array_get_idx(arr, i), *ports;
+		json_object *sw = json_object_array_get_idx(arr, i), *ports, *hash;
+		size_t nports = 0;
 		const char *name;
 		size_t o1 = path_push(x, "[%zu]", i);
 
@@ -308,6 +361,8 @@ static int parse_switches(struct ctx *x, struct builder *b, json_object *arr)
 			size_t o2 = path_push(x, ".ports");
 			if (!json_object_is_type(ports, json_type_array))
 				rc = fail(x, "must be an array");
+			else
+				nports = json_object_array_length(ports);
 			for (size_t k = 0; !rc && k < json_object_array_length(ports); k++) {
 				json_object *pt = json_object_array_get_idx(ports, k);
 				const char *pn;
@@ -351,6 +406,8 @@ static int parse_switches(struct ctx *x, struct builder *b, json_object *arr)
 			}
 			path_pop(x, o2);
 		}
+		if (!rc && json_object_object_get_ex(sw, "hash", &hash))
+			rc = parse_switch_hash(x, b, name, hash, nports);
 		path_pop(x, o1);
 	}
 	path_pop(x, old);

@@ -24,6 +24,7 @@ enum plan_probe {
 	PROBE_RUNNING,	 /* domain arg runs */
 	PROBE_DEPLOYED,	 /* domain arg has this binary and config installed (deploy record) */
 	PROBE_DATAPLANE, /* domain arg's dataplane runs */
+	PROBE_VALE_HASH, /* vnf_vale_rss is on switch arg2 with "KEYHEX RINGS" arg */
 };
 
 struct plan_step {

@@ -38,13 +38,6 @@ int vale_hash_check_switch(const char *sw, char *err, size_t errlen)
 	return 0;
 }
 
-void vale_hash_key_hex(char *out, const uint8_t *key, size_t key_len)
-{
-	for (size_t i = 0; i < key_len; i++)
-		sprintf(out + 2 * i, "%02x", key[i]);
-	out[2 * key_len] = '\0';
-}
-
 int vale_hash_module_args(char *out, size_t outlen, const char *sw, const uint8_t *key,
 			  size_t key_len, unsigned rings)
 {

@@ -29,8 +29,17 @@ int vale_hash_check_switch(const char *sw, char *err, size_t errlen);
 /* "switch=vale0 key=HEX rings=N" for finit_module (pure); -ENOSPC if out is too small. */
 int vale_hash_module_args(char *out, size_t outlen, const char *sw, const uint8_t *key,
 			  size_t key_len, unsigned rings);
-/* Lowercase hex of key (pure). */
-void vale_hash_key_hex(char *out, const uint8_t *key, size_t key_len);
+/* Lowercase hex of key, as the module prints it (pure); out holds 2 * key_len + 1. */
+static inline void vale_hash_key_hex(char *out, const uint8_t *key, size_t key_len)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < key_len; i++) {
+		out[2 * i] = digits[key[i] >> 4];
+		out[2 * i + 1] = digits[key[i] & 15];
+	}
+	out[2 * key_len] = '\0';
+}
 
 /* Reads the parameters; s->loaded = 0 (and 0 returned) when the module is not loaded. */
 int vale_hash_read(struct vale_hash_state *s, char *err, size_t errlen);

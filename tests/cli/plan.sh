@@ -119,10 +119,11 @@ PY
 	if [ $? = 0 ]; then ok plan_schema.accepts; else fail plan_schema.accepts "$out"; fi
 	n=0
 	for f in switch_prefix port_slots port_prefix nic_reta nic_key_profile nic_no_iface \
-		vm_no_template vm_vcpus_type vm_accel unknown_top no_name; do
+		vm_no_template vm_vcpus_type vm_accel unknown_top no_name hash_no_ports hash_key \
+		hash_rings hash_profile; do
 		"$py" -c 'import json, sys, jsonschema
 jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))' \
 			docs/plan.schema.json "tests/golden/plan/bad/$f.json" >/dev/null 2>&1 || n=$((n + 1))
 	done
-	if [ $n = 11 ]; then ok plan_schema.refuses; else fail plan_schema.refuses "refused $n of 11"; fi
+	if [ $n = 15 ]; then ok plan_schema.refuses; else fail plan_schema.refuses "refused $n of 15"; fi
 fi
