@@ -151,6 +151,20 @@ rings=$(awk '$1 ~ /^(udp|tcp)/ {print $7}' /tmp/off.out | sort -u | tr '\n' ' ')
 echo "  rings used without the module: $rings"
 [ "$rings" = "0 " ] && ok "without the module every flow is on ring 0" || no "without the module: rings $rings"
 
+echo "== 7. from a plan: up, up again, down"
+cat >/tmp/plan.json <<EOC
+{"name": "vh", "switches": [{"name": "vale3", "ports": [{"name": "pp1", "rings": 4}],
+                             "hash": {"rss_profile": "ms", "rings": 4}}]}
+EOC
+export VNFCTL_STATE_DIR=/tmp/vnfctl-state VNFCTL_VALE_HASH_KO="$KO" # the module is not installed here
+run vnfctl up /tmp/plan.json && ok "plan up" || no "plan up"
+[ "$(cat /sys/module/vnf_vale_rss/parameters/active)" = vale3 ] && ok "plan: the module is on vale3" || no "plan: module not on vale3"
+run vnfctl up /tmp/plan.json >/tmp/up2.out; cat /tmp/up2.out
+grep -q "nothing to change" /tmp/up2.out && ok "plan: a second up changes nothing" || no "plan: second up changed something"
+run vnfctl down /tmp/plan.json && ok "plan down" || no "plan down"
+[ ! -e /sys/module/vnf_vale_rss ] && ! ip link show pp1 >/dev/null 2>&1 && ok "plan: down unloaded the module and removed pp1" ||
+	no "plan: something left after down"
+unset VNFCTL_STATE_DIR VNFCTL_VALE_HASH_KO
+
 run vnfctl vale list
-run vnfctl vale hash disable vale0
 echo "$pass passed, $fail failed"
