@@ -4,7 +4,12 @@
 # Runs our benchmarks and the DPDK peers side by side, BENCH_RUNS rounds (default 5).  Each round
 # runs every item once, ours next to its peer, so both see the same machine noise.  Then it
 # takes medians (with min/max), computes the ratios against the DESIGN.md §6 targets, counts
-# instructions per packet with callgrind, prints a summary and writes docs/benchmarks.md.
+# instructions per packet with callgrind, prints a summary and writes docs/benchmarks.md with its
+# plots: bench/plots.py draws docs/bench/{ratios,per_round,instructions,kernel_path}.svg (ours vs
+# peer against the targets, every round's values, Ir per packet by function, the kernel path on
+# veth) from the same numbers, deterministically (same raw data, byte-identical files).  Their
+# input is kept as $O/bench-raw/plots.json; `python3 bench/plots.py $O/bench-raw/plots.json
+# docs/bench` redraws them alone.
 #
 #   ours                                   peer (Debian dpdk-dev 22.11)
 #   build/bench/rss_bench                  dpdk-test thash_perf_autotest (rte_softrss)
@@ -27,9 +32,10 @@
 #
 # Environment: O (build dir, default build), BENCH_RUNS (5), BENCH_PACKETS (20000000, packets
 # per vnfdp bench run), BENCH_TESTPMD_SECS (12), BENCH_CALLGRIND (1; 0 skips the instruction
-# counts), BENCH_MD (docs/benchmarks.md; empty to skip writing it), BENCH_ANALYSE_ONLY (1: do not
-# run anything, re-analyse the raw outputs already in $O/bench-raw), BENCH_KPATH (1; 0 skips the
-# kernel-path comparison on veth, bench/kernel_path.sh, which reads KPATH_* itself),
+# counts), BENCH_MD (docs/benchmarks.md, plots in bench/ next to it; empty to skip writing both),
+# BENCH_ANALYSE_ONLY (1: do not run anything, re-analyse the raw outputs already in $O/bench-raw),
+# BENCH_KPATH (1; 0 skips the kernel-path comparison on veth, bench/kernel_path.sh, which reads
+# KPATH_* itself),
 # BENCH_ROUTER_PACKETS (10000000, packets per router_bench run), BENCH_ROUTER_ROUNDS (3, router/echo
 # pairs per mode in each router_bench invocation; it runs once per round).
 set -u
@@ -478,9 +484,11 @@ def paired(key_a, ma, key_b, mb, f):
 rows = []
 
 
-def row(name, ours, peer, ratio, ratio_rng, target, met, note=""):
+def row(name, ours, peer, ratio, ratio_rng, target, met, note="", plot=None):
+    """plot: the row in docs/bench/ratios.svg: {label, sub, value (the ratio as a number),
+    target (a ratio target, or None), target_text, kind ("self": not a peer comparison)}."""
     rows.append({"name": name, "ours": ours, "peer": peer, "ratio": ratio, "ratio_range": ratio_rng,
-                 "target": target, "met": met, "note": note})
+                 "target": target, "met": met, "note": note, "plot": plot})
 
 
 def yn(b):
@@ -507,7 +515,9 @@ row("Toeplitz IPv4 4-tuple, TSC cycles/hash",
                      "n/a (rss_bench built without -DHAVE_DPDK)" if bitexact is None else
                      ("yes" if bitexact else "**NO**") + f", {len(bitexact_runs)}/{len(bitexact_runs)} runs checked "
                      f"{results['ours_rss'][0].get('tuples_checked', '?'):,} tuples each"
-                     if bitexact_runs else "n/a"))
+                     if bitexact_runs else "n/a"),
+    plot={"label": "Toeplitz hash, IPv4 4-tuple", "sub": "vs rte_softrss · TSC cycles/hash", "value": ratio,
+          "target_text": "target: ours ≤ 12 cycles/hash, bit-exact"})
 # 2. Toeplitz IPv6
 o6 = med("ours_rss", "ipv6_4tuple_cycles"); p6 = med("peer_thash", "rte_softrss_len36")
 ratio = p6 / o6 if o6 and p6 else None
@@ -516,7 +526,9 @@ row("Toeplitz IPv6 4-tuple, TSC cycles/hash",
     f"{fnum(p6)} (rte_softrss, key len 36)" if p6 is not None else na("peer_thash"),
     f"{ratio:.1f}× faster" if ratio else "n/a",
     paired("peer_thash", "rte_softrss_len36", "ours_rss", "ipv6_4tuple_cycles", lambda a, b: a / b),
-    "≤ 40 cycles", None if o6 is None else o6 <= 40)
+    "≤ 40 cycles", None if o6 is None else o6 <= 40,
+    plot={"label": "Toeplitz hash, IPv6 4-tuple", "sub": "vs rte_softrss · TSC cycles/hash", "value": ratio,
+          "target_text": "target: ours ≤ 40 cycles/hash"})
 # 2b. IPv4 LPM (lpm_bench: ours and rte_lpm in the same process, same routes and addresses)
 lpm_runs = results.get("ours_lpm", [])
 lpm_bad = [(d["round"], d.get("mismatches")) for d in lpm_runs if d.get("mismatches") != 0]
@@ -537,7 +549,7 @@ def lpm_answers():
             f"checked {2 * lpm_runs[0].get('addresses', 0):,} addresses each")
 
 
-def lpm_row(name, ours_m, thp_m, peer_m, peer_label):
+def lpm_row(name, ours_m, thp_m, peer_m, peer_label, plot_label):
     o = med("ours_lpm", ours_m); t = med("ours_lpm", thp_m); pe = med("ours_lpm", peer_m)
     ratio = pe / o if o and pe else None
     thp = ("n/a" if t is None else f"{fnum(t, 2)} cycles" + (f", {pe / t:.2f}× rte_lpm" if pe and t else "")
@@ -551,14 +563,17 @@ def lpm_row(name, ours_m, thp_m, peer_m, peer_label):
         paired("ours_lpm", peer_m, "ours_lpm", ours_m, lambda a, b: a / b),
         "≥ 1.0× rte_lpm (issue 4)", None if ratio is None else (ratio >= 1.0 and not lpm_bad),
         "ratio = rte_lpm cycles / ours, both tables on 4 KiB pages (rte_lpm's is EAL memory under "
-        f"`--no-huge`); information: ours with huge pages (lpm_create's THP mapping) {thp}; " + lpm_answers())
+        f"`--no-huge`); information: ours with huge pages (lpm_create's THP mapping) {thp}; " + lpm_answers(),
+        plot={"label": plot_label, "sub": f"vs {peer_label.split(',')[0]} · TSC cycles/lookup, 4 KiB pages",
+              "value": ratio, "target": 1.0, "target_text": "target: ≥ 1.0× rte_lpm"})
 
 
 lpm_row("IPv4 LPM lookup, burst, 1024 routes, uniform addresses, TSC cycles/lookup",
         "ours_4k_burst_uniform_cycles", "ours_burst_uniform_cycles", "rte_lpm_bulk_uniform_cycles",
-        "rte_lpm_lookup_bulk, 32")
+        "rte_lpm_lookup_bulk, 32", "IPv4 LPM lookup, burst 32")
 lpm_row("IPv4 LPM lookup, single, 1024 routes, uniform addresses, TSC cycles/lookup",
-        "ours_4k_uniform_cycles", "ours_uniform_cycles", "rte_lpm_uniform_cycles", "rte_lpm_lookup")
+        "ours_4k_uniform_cycles", "ours_uniform_cycles", "rte_lpm_uniform_cycles", "rte_lpm_lookup",
+        "IPv4 LPM lookup, single")
 # 3. hand-off
 oh = med("ours_ring", "ring_burst_spsc_cycles"); ph = med("peer_ring", "2core_legacy_SPSC_bulk32")
 ratio = ph / oh if oh and ph else None
@@ -568,7 +583,9 @@ row("Cross-core hand-off, TSC cycles/packet (burst 32, 2 cores)",
     f"{ratio:.2f}× (peer/ours)" if ratio else "n/a",
     paired("peer_ring", "2core_legacy_SPSC_bulk32", "ours_ring", "ring_burst_spsc_cycles", lambda a, b: a / b),
     "≤ 13 cycles/packet", None if oh is None else oh <= 13,
-    "ratio > 1 means ours is cheaper than rte_ring")
+    "ratio > 1 means ours is cheaper than rte_ring",
+    plot={"label": "Cross-core hand-off, burst 32", "sub": "vs rte_ring SP/SC bulk · TSC cycles/packet",
+          "value": ratio, "target_text": "target: ours ≤ 13 cycles/packet"})
 # 4. sw mode vs distributor
 osw = med("ours_sw", "mpps"); osw_c = med("ours_sw", "cycles_per_packet")
 pd_c = med("peer_dist", "burst_cycles_per_packet")
@@ -581,7 +598,9 @@ row("`sw` mode, 1 RX/TX core + 1 worker, lossless, Mpps",
     paired("peer_dist", "burst_cycles_per_packet", "ours_sw", "cycles_per_packet", lambda a, b: a / b),
     "≥ 1.3× distributor", None if ratio is None else ratio >= 1.3,
     "ratio = ours Mpps / peer Mpps = peer cycles per packet / ours; distributor_perf_autotest "
-    "parses, hashes and touches nothing, so this peer is a lower bound of the distributor's cost")
+    "parses, hashes and touches nothing, so this peer is a lower bound of the distributor's cost",
+    plot={"label": "sw mode, lossless, RX/TX + 1 worker", "sub": "vs rte_distributor autotest (no packet work) · Mpps",
+          "value": ratio, "target": 1.3, "target_text": "target: ≥ 1.3× distributor"})
 # 4b. sw mode vs the same-work DPDK peer
 ps_m = med("peer_same", "mpps"); ps_c = med("peer_same", "cycles_per_packet")
 ratio = osw / ps_m if osw and ps_m else None
@@ -592,7 +611,9 @@ row("`sw` mode vs a same-work DPDK peer, 1 RX/TX core + 1 worker, lossless, Mpps
     f"{ratio:.2f}×" if ratio else "n/a",
     paired("ours_sw", "mpps", "peer_same", "mpps", lambda a, b: a / b),
     "≥ 1.3× distributor", None if ratio is None else ratio >= 1.3,
-    "ratio = ours Mpps / peer Mpps; both sides do the same work per packet")
+    "ratio = ours Mpps / peer Mpps; both sides do the same work per packet",
+    plot={"label": "sw mode, lossless, RX/TX + 1 worker", "sub": "vs same-work DPDK peer (dist_peer_bench) · Mpps",
+          "value": ratio, "target": 1.3, "target_text": "target: ≥ 1.3× distributor"})
 # 5. rtc vs testpmd
 ort = med("ours_rtc", "mpps"); ort_c = med("ours_rtc", "cycles_per_packet"); pt = med("peer_testpmd", "mpps")
 ratio = ort / pt if ort and pt else None
@@ -601,7 +622,9 @@ row("Run to completion, 1 core, echo (MAC/IP/port swap), Mpps",
     f"{fnum(pt, 2)} Mpps (testpmd macswap, net_null copy=1, 2 ports)" if pt is not None else na("peer_testpmd"),
     f"{ratio:.2f}×" if ratio else "n/a",
     paired("ours_rtc", "mpps", "peer_testpmd", "mpps", lambda a, b: a / b),
-    "≥ 1.0× testpmd macswap", None if ratio is None else ratio >= 1.0)
+    "≥ 1.0× testpmd macswap", None if ratio is None else ratio >= 1.0,
+    plot={"label": "Run to completion, echo, 1 core", "sub": "vs testpmd macswap, net_null · Mpps",
+          "value": ratio, "target": 1.0, "target_text": "target: ≥ 1.0× testpmd"})
 
 # 6. router (router_bench: the router and echo on the same frames, alternating in one process)
 rt_runs = results.get("ours_router", [])
@@ -620,7 +643,7 @@ def router_checks():
             "the MAC of the gateway a naive longest-prefix search picks; echo's: the swap)")
 
 
-def router_row(mode, name):
+def router_row(mode, name, plot_label):
     o = med("ours_router", f"{mode}_router_mpps"); oc = med("ours_router", f"{mode}_router_cycles_per_packet")
     e = med("ours_router", f"{mode}_echo_mpps"); ec = med("ours_router", f"{mode}_echo_cycles_per_packet")
     ra = stat("ours_router", f"{mode}_ratio"); add = med("ours_router", f"{mode}_added_cycles")
@@ -634,11 +657,15 @@ def router_row(mode, name):
         "(for scale: 10G line rate is 14.88 Mpps)",
         None if not rt_runs else not rt_bad,
         "ratio = router Mpps / echo Mpps, median of router_bench's per-pair ratios; routing adds "
-        f"{fnum(add)} TSC cycles/pkt (router − echo); " + router_checks())
+        f"{fnum(add)} TSC cycles/pkt (router − echo); " + router_checks(),
+        plot={"label": plot_label, "sub": "router / echo, same engine (no peer) · Mpps",
+              "value": ra["median"] if ra else None, "kind": "self",
+              "target_text": "no throughput target"})
 
 
-router_row("rtc", "Router, 1 024 routes, 1 024 flows, run to completion 1 core, Mpps")
-router_row("sw", "Router, 1 024 routes, 1 024 flows, `sw` 1 RX/TX core + 1 worker, lossless, Mpps")
+router_row("rtc", "Router, 1 024 routes, 1 024 flows, run to completion 1 core, Mpps", "Router, 1 024 routes, rtc 1 core")
+router_row("sw", "Router, 1 024 routes, 1 024 flows, `sw` 1 RX/TX core + 1 worker, lossless, Mpps",
+           "Router, 1 024 routes, sw lossless")
 
 # ---- conservation / problems ---------------------------------------------------------------
 problems = []
@@ -1051,6 +1078,132 @@ print(f"\ntotal time {machine.get('elapsed', '?')} s")
 if not OUT_MD:
     sys.exit(0)
 
+# ---- plots: docs/bench/*.svg (bench/plots.py draws them; the input is saved as plots.json) ------
+PLOT_DIR = os.path.join(os.path.dirname(OUT_MD) or ".", "bench")
+PLOT_REL = os.path.basename(PLOT_DIR)
+
+
+def plot_ratio_rows():
+    return [dict(r["plot"], range=r["ratio_range"], met=r["met"]) for r in rows if r.get("plot")]
+
+
+def per_round_values(key, metric):
+    by = {d["round"]: d.get(metric) for d in results.get(key, [])}
+    return [by.get(r) if isinstance(by.get(r), (int, float)) and not isinstance(by.get(r), bool) else None
+            for r in range(1, RUNS + 1)]
+
+
+PER_ROUND_PANELS = [
+    ("Cross-core cache-line round trip (distributor autotest)", "TSC ticks",
+     [("peer_dist", "cacheline_ticks", "round trip")]),
+    ("Toeplitz hash, IPv4 4-tuple", "TSC cycles/hash",
+     [("ours_rss", "ipv4_4tuple_cycles", "ours"), ("peer_thash", "rte_softrss_len12", "rte_softrss")]),
+    ("IPv4 LPM, burst 32, uniform, 4 KiB pages", "TSC cycles/lookup",
+     [("ours_lpm", "ours_4k_burst_uniform_cycles", "ours"),
+      ("ours_lpm", "rte_lpm_bulk_uniform_cycles", "rte_lpm_lookup_bulk")]),
+    ("IPv4 LPM, single, uniform, 4 KiB pages", "TSC cycles/lookup",
+     [("ours_lpm", "ours_4k_uniform_cycles", "ours"), ("ours_lpm", "rte_lpm_uniform_cycles", "rte_lpm_lookup")]),
+    ("Cross-core hand-off, burst 32", "TSC cycles/packet",
+     [("ours_ring", "ring_burst_spsc_cycles", "ours"), ("peer_ring", "2core_legacy_SPSC_bulk32", "rte_ring SP/SC")]),
+    ("sw mode, lossless, RX/TX + 1 worker", "TSC cycles/packet",
+     [("ours_sw", "cycles_per_packet", "ours"), ("peer_dist", "burst_cycles_per_packet", "distributor"),
+      ("peer_same", "cycles_per_packet", "same-work"), ("peer_same_ourhash", "cycles_per_packet", "same-work, our hash")]),
+    ("Run to completion, echo, 1 core", "Mpps",
+     [("ours_rtc", "mpps", "ours"), ("peer_testpmd", "mpps", "testpmd macswap")]),
+    ("Router vs echo, same process (router_bench)", "Mpps",
+     [("ours_router", "rtc_router_mpps", "router rtc"), ("ours_router", "rtc_echo_mpps", "echo rtc"),
+      ("ours_router", "sw_router_mpps", "router sw"), ("ours_router", "sw_echo_mpps", "echo sw")]),
+]
+
+
+def plot_per_round():
+    return {"rounds": RUNS, "panels": [
+        {"title": title, "unit": unit,
+         "series": [{"name": name, "values": per_round_values(key, metric)} for key, metric, name in series]}
+        for title, unit, series in PER_ROUND_PANELS]}
+
+
+CG_LABEL = {"rtc": "ours: rtc, 1 worker, echo", "sw": "ours: sw, lossless, 1 worker",
+            "peer": "same-work DPDK peer (dist_peer_bench)",
+            "router": "ours: rtc, router, 1 024 routes", "router_echo": "ours: rtc, echo on router frames"}
+
+
+def plot_instructions():
+    out = []
+    for c in cg:
+        total = c.get("ir_per_pkt_excl_wait", c.get("ir_per_pkt"))
+        out.append({"label": CG_LABEL.get(c["mode"], c["mode"]), "error": c.get("error"), "total": total,
+                    "wait": c["ir_per_pkt"] - total if "ir_per_pkt_excl_wait" in c else 0,
+                    "functions": c.get("top_functions", [])})
+    return out
+
+
+def kp_label(name):
+    words = {"vnfdp": "vnfdp", "testpmd": "testpmd", "kudp": "kernel UDP", "afxdp": "AF_XDP",
+             "afpacket": "AF_PACKET", "sink": "sink", "echo": "echo"}
+    return " ".join(words.get(w, w) for w in name.split("_"))
+
+
+def kp_stat(runs, key, scale=1.0):
+    v = [x[key] * scale for x in runs if isinstance(x.get(key), (int, float))]
+    return [statistics.median(v), min(v), max(v)] if v else None
+
+
+def plot_kernel_path():
+    """The kernel-path numbers from bench/kernel_path.sh's summary.json, per load, in its order."""
+    s = json.loads(readf(f"{RAW}/kernel_path/summary.json") or "{}")
+    km = s.get("machine", {})
+    titles = {"fixed": f"fixed {int(km.get('rate', 0)) / 1000:,.0f} kpps offered ({km.get('secs', '?')} s)",
+              "max": f"unthrottled ({int(km.get('packets', 0)):,} frames)"}
+    loads = []
+    for load in (km.get("loads") or "fixed max").split():
+        recv = []
+        for k, runs in s.get("runs", {}).items():
+            name, _, ld = k.rpartition(".")
+            if ld != load:
+                continue
+            off = kp_stat(runs, "offered_pps", 1e-3)
+            recv.append({"label": kp_label(name), "family": kp_label(name.split("_")[0]),
+                         "offered": off[0] if off else None, "rx": kp_stat(runs, "rx_pps", 1e-3),
+                         "cpu": kp_stat(runs, "proc_cpu")})
+        loads.append({"title": titles.get(load, load), "receivers": recv})
+    return {"loads": loads}
+
+
+def plot_data():
+    d = {"ratios": plot_ratio_rows(), "per_round": plot_per_round()}
+    if cg:
+        d["instructions"] = plot_instructions()
+    if kp_rc == "0" and os.path.exists(f"{RAW}/kernel_path/summary.json"):
+        d["kernel_path"] = plot_kernel_path()
+    return d
+
+
+kp_rc = (readf(f"{RAW}/kernel_path.rc") or "").strip()
+plots_written = []
+try:
+    sys.dont_write_bytecode = True  # no bench/__pycache__ in the source tree
+    sys.path.insert(0, "bench")
+    import plots  # noqa: E402 - bench/plots.py, next to this script
+    pdata = plot_data()
+    with open(f"{RAW}/plots.json", "w") as f:
+        json.dump(pdata, f, indent=1)
+    plots_written = plots.write_plots(pdata, PLOT_DIR)
+    print(f"wrote {', '.join(os.path.join(PLOT_DIR, n) for n in plots_written)}")
+except Exception as e:  # noqa: BLE001 - the tables are still written without the plots
+    problems.append(f"plots: bench/plots.py failed: {e}")
+    print(f"plots: bench/plots.py failed: {e}", file=sys.stderr)
+
+
+def plot_embed(name, alt, caption, keep_old=False):
+    """The image and its one-line caption, when the SVG was written in this run or, with
+    keep_old (the kernel-path section kept from the old file), is there from an earlier run."""
+    if name in plots_written or (keep_old and os.path.exists(os.path.join(PLOT_DIR, name))):
+        A(f"![{alt}]({PLOT_REL}/{name})")
+        A("")
+        A(caption)
+        A("")
+
 # ---- docs/benchmarks.md ----------------------------------------------------------------------
 def cmd(key):
     c = commands.get(key)
@@ -1066,7 +1219,9 @@ A("")
 A("Generated by `make bench` (`O=build bash bench/run.sh`); do not edit by hand. Every item ran "
   f"once in each of {RUNS} rounds, ours next to its DPDK peer, so both sides see the "
   "same machine noise. Figures are medians; the ratio range in brackets is the lowest and "
-  "highest per-round ratio.")
+  "highest per-round ratio. The plots (SVG files in "
+  f"`{PLOT_DIR}/`, drawn by `bench/plots.py` from the same numbers in every run) show the ratios "
+  "against the targets, every round's values, the instructions per packet and the kernel-path rates.")
 A("")
 A("## Machine")
 A("")
@@ -1086,6 +1241,12 @@ for r in rows:
     note = f" — {r['note']}" if r["note"] else ""
     A(f"| {r['name']} | {r['ours']} | {r['peer']} | {r['ratio']}{rng(r['ratio_range'])} | {r['target']}{note} | {yn(r['met'])} |")
 A("")
+plot_embed("ratios.svg", "Ours vs the DPDK peer: median ratio per headline row with per-round range and target",
+           "Each bar is a row of the table above: the median ratio of ours to the peer on a log scale "
+           "(right of 1×: ours faster or cheaper), the whisker the lowest and highest per-round ratio, "
+           "the dashed red line the target where it is a ratio (the Toeplitz and hand-off targets are "
+           "absolute TSC cycles, written on the right); green met, red missed, grey: router/echo in "
+           "the same engine, not a peer.")
 A("### Instructions per packet (callgrind)")
 A("")
 if not cg:
@@ -1128,6 +1289,11 @@ else:
                  "peer": "same-work DPDK peer (`dist_peer_bench`, both lcores)"}.get(c["mode"], c["mode"])
         A(f"| {label} | {v} | {c['ir_per_pkt_raw']:,.0f} | {'; '.join(notes)} |")
     A("")
+    plot_embed("instructions.svg", "Instructions per packet by function, ours and the same-work DPDK peer",
+               "Instructions (Ir) per packet from the table above, each bar split into its top "
+               "functions (own instructions, inlined code counted in the caller) and the rest; `sw` "
+               "and the same-work DPDK peer do the same work on two threads, and the peer's spinning "
+               "in librte_distributor under callgrind is drawn apart (light grey).")
     for c in cg:
         if c.get("top_functions"):
             A(f"Top functions, `{c['mode']}` (Ir per packet, inlined code counted in its caller; "
@@ -1302,12 +1468,24 @@ for r in range(1, RUNS + 1):
         cells.append(fnum(v[0], nd) if v and isinstance(v[0], (int, float)) else "n/a")
     A(f"| {r} | " + " | ".join(cells) + " |")
 A("")
+plot_embed("per_round.svg", "Every round's values, ours next to its peer",
+           f"The per-round table as bars (one group per round, rounds 1–{RUNS} left to right; TSC "
+           "cycles, ticks or Mpps from 0): bars of one colour that differ between rounds are machine "
+           "noise, and a round with a slow cache-line round trip (top left) is slow in every "
+           "cross-core figure.")
 # The kernel-path section (bench/kernel_path.sh writes it whole, between its markers).
 kp_sec = readf(f"{RAW}/kernel_path/section.md")
 kp_rc = (readf(f"{RAW}/kernel_path.rc") or "").strip()
+KP_CAPTION = ("Received kpps (bar; black tick: what trafgen sent) and the receiver process's CPU in % "
+              "of one CPU, median with min–max over the rounds, for every receiver and load of the "
+              "kernel-path tables above: vnfdp blue, testpmd orange, the kernel's UDP stack grey.")
 if kp_sec and kp_rc == "0":
     L.extend(kp_sec.rstrip("\n").split("\n"))
     A("")
+    if "kernel_path.svg" in plots_written:
+        A("### Kernel path, plotted")
+        A("")
+        plot_embed("kernel_path.svg", "Kernel I/O path on veth: received kpps and receiver CPU", KP_CAPTION)
 elif kp_rc or kp_sec:
     why = [l for l in (readf(f"{RAW}/kernel_path.err") or "").splitlines() if l.strip() and not l.startswith("[kpath")]
     A("<!-- kernel-path:begin (written by bench/kernel_path.sh; make bench regenerates it) -->")
@@ -1324,6 +1502,11 @@ else:
     if b >= 0 and e > b:
         L.extend(old[b:e + len("<!-- kernel-path:end -->")].split("\n"))
         A("")
+        if os.path.exists(os.path.join(PLOT_DIR, "kernel_path.svg")):
+            A("### Kernel path, plotted")
+            A("")
+            plot_embed("kernel_path.svg", "Kernel I/O path on veth: received kpps and receiver CPU", KP_CAPTION,
+                       keep_old=True)
 A("## Raw medians")
 A("")
 A("| metric | unit | median | min | max | runs |")
