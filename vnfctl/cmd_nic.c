@@ -506,6 +506,17 @@ int cmd_nic_setup(const struct vnfctl_ctx *ctx, int argc, char **argv)
 		return cli_usage_fail(c, "exactly one IFACE is required");
 	if (o.key_hex && o.profile)
 		return cli_usage_fail(c, "--rss-key and --rss-profile exclude each other");
+	/* a misspelt key or profile is a usage error, whatever the driver can do */
+	if (o.key_hex) {
+		uint8_t key[64];
+		size_t klen;
+
+		if (rss_key_parse_hex(o.key_hex, key, &klen))
+			return cli_usage_fail(c, "--rss-key \"%s\": not hex bytes", o.key_hex);
+	}
+	if (o.profile && !rss_profile_find(o.profile))
+		return cli_usage_fail(c, "--rss-profile \"%s\": unknown (default, ms, mtcp)",
+				      o.profile);
 	ifname = argv[optind];
 	if (strlen(ifname) >= IFNAMSIZ || !if_nametoindex(ifname))
 		return cli_fail("%s: no such interface", ifname);

@@ -76,6 +76,23 @@ else
 	fail nic_setup.bad_cidr "exit $rc: $out"
 fi
 
+# a misspelt profile or a bad key is a usage error before the device is asked (a veth has no
+# RSS: the driver's refusal must not hide the typo)
+out=$(v nic setup "$IF_A" --rss-profile defualt 2>&1)
+rc=$?
+if [ "$rc" = 2 ] && grep -q -- '--rss-profile "defualt": unknown (default, ms, mtcp)' <<<"$out"; then
+	ok nic_setup.bad_profile
+else
+	fail nic_setup.bad_profile "exit $rc: $out"
+fi
+out=$(v nic setup "$IF_A" --rss-key 6d5z 2>&1)
+rc=$?
+if [ "$rc" = 2 ] && grep -q -- '--rss-key "6d5z": not hex bytes' <<<"$out"; then
+	ok nic_setup.bad_key
+else
+	fail nic_setup.bad_key "exit $rc: $out"
+fi
+
 out=$(v nic restore "$IF_A" 2>&1)
 again=$(v nic restore "$IF_A" 2>&1)
 ns_in_gen ethtool -l "$IF_A" >"$t/l1"
