@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Every example in README.md and docs/*.md runs here, or at least goes through the real
+# Every example in README.md, docs/*.md and patches/*/README.md runs here, or at least goes through the real
 # argument parser, so that the docs cannot drift from the code.
 #
-# WHAT IS READ: every fenced block of README.md and docs/*.md except docs/benchmarks.md (made
+# WHAT IS READ: every fenced block of README.md, docs/*.md and patches/**/README.md except docs/benchmarks.md (made
 # by `make bench`): of that one only the `build/vnfdp bench` lines run (--packets 10000), for
 # their options.  The EXAMPLES section of the man pages docs/*.8 (.nf to .fi) counts as a
 # ```sh block.  Inline `code` in prose is not read.
@@ -557,6 +557,7 @@ fi
 make_netns
 docs=(README.md)
 for f in docs/*.md; do [ "$f" = docs/benchmarks.md ] || docs+=("$f"); done
+for f in patches/README.md patches/*/README.md; do [ -f "$f" ] && docs+=("$f"); done
 extract_blocks "${docs[@]}"
 extract_man_examples docs/*.8
 while IFS=$'\t' read -r id file line tag; do
