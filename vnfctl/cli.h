@@ -67,5 +67,6 @@ int cmd_vale_list(const struct vnfctl_ctx *ctx, int argc, char **argv);
 int cmd_vale_poll(const struct vnfctl_ctx *ctx, int argc, char **argv);
 int cmd_vale_hash(const struct vnfctl_ctx *ctx, int argc, char **argv);
 int cmd_netmap_tune(const struct vnfctl_ctx *ctx, int argc, char **argv);
+int cmd_netmap_restore(const struct vnfctl_ctx *ctx, int argc, char **argv);
 
 #endif

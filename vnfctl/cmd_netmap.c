@@ -1,14 +1,52 @@
 /* vnfctl netmap tune: netmap's pool parameters for a topology (netmap_tune.c computes them),
  * written to /sys/module/netmap/parameters and read back (vale.c), each explained. */
 #include <errno.h>
+#include <unistd.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <json-c/json.h>
 #include "cli.h"
+#include "files.h"
 #include "netmap_tune.h"
 #include "vale.h"
+
+#define NETMAP_STATE_DEFAULT "/var/lib/vnfctl/netmap"
+
+/* Where the first tune keeps the values it found, for netmap restore. */
+static void netmap_original_path(char *path, size_t len)
+{
+	snprintf(path, len, "%s/netmap-params.json", state_dir(NETMAP_STATE_DEFAULT));
+}
+
+/* Keeps the parameters' values before the first tune that changes them (a kept record is
+ * never overwritten: it is the original). */
+static int netmap_original_keep(const struct netmap_tune *t, const long long *current, char *err,
+				size_t errlen)
+{
+	char path[512];
+	json_object *o;
+	int ret;
+
+	netmap_original_path(path, sizeof(path));
+	if (access(path, F_OK) == 0)
+		return 0;
+	ret = state_mkdir(state_dir(NETMAP_STATE_DEFAULT), err, errlen);
+	if (ret)
+		return ret;
+	o = json_object_new_object();
+	for (int i = 0; i < NT_NPARAMS; i++)
+		if (current[i] >= 0)
+			json_object_object_add(o, t->p[i].name, json_object_new_int64(current[i]));
+	{
+		const char *text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY);
+
+		ret = file_write_atomic(path, text, strlen(text), 0600, err, errlen);
+	}
+	json_object_put(o);
+	return ret;
+}
 
 static int tune_parse_num(const struct vnfctl_cmd *c, const char *opt, const char *v,
 			  unsigned long min, unsigned long max, unsigned *out)
@@ -230,6 +268,11 @@ int cmd_netmap_tune(const struct vnfctl_ctx *ctx, int argc, char **argv)
 	if (loaded)
 		tune_read_current(t, current);
 	if (!dry_run) {
+		if (netmap_original_keep(t, current, err, sizeof(err))) {
+			free(t);
+			return cli_fail("netmap tune: cannot keep the current values for netmap "
+					"restore: %s", err);
+		}
 		if (tune_apply(t, current, &written, err, sizeof(err))) {
 			free(t);
 			return cli_fail("netmap tune: cannot set: %s", err);
@@ -241,5 +284,72 @@ int cmd_netmap_tune(const struct vnfctl_ctx *ctx, int argc, char **argv)
 	else
 		tune_text(&r, t, current, loaded, dry_run, written);
 	free(t);
+	return EXIT_OK;
+}
+
+int cmd_netmap_restore(const struct vnfctl_ctx *ctx, int argc, char **argv)
+{
+	static const struct option lo[] = { { "dry-run", no_argument, 0, 'n' }, { 0, 0, 0, 0 } };
+	const struct vnfctl_cmd *c = cli_find("netmap", "restore");
+	char path[512], err[VNFCTL_ERR_LEN], *text = NULL;
+	json_object *o;
+	size_t len;
+	int ch, dry_run = 0, written = 0, ret = 0;
+
+	(void)ctx;
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		if (ch != 'n')
+			return cli_usage_fail(c, "unknown option: \"%s\"", argv[optind - 1]);
+		dry_run = 1;
+	}
+	if (optind != argc)
+		return cli_usage_fail(c, "no arguments expected, got \"%s\"", argv[optind]);
+	netmap_original_path(path, sizeof(path));
+	if (access(path, F_OK)) {
+		printf("netmap restore: nothing to restore (no netmap tune changed the parameters)\n");
+		return EXIT_OK;
+	}
+	if (file_read_all(path, &text, &len, err, sizeof(err)))
+		return cli_fail("netmap restore: %s", err);
+	o = json_tokener_parse(text);
+	free(text);
+	if (!o || !json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		return cli_fail("netmap restore: %s: not a JSON object", path);
+	}
+	if (!dry_run && vale_params_present(err, sizeof(err))) {
+		json_object_put(o);
+		return cli_fail("netmap restore: cannot set: %s", err);
+	}
+	json_object_object_foreach(o, name, v)
+	{
+		unsigned long now;
+		unsigned long want = (unsigned long)json_object_get_int64(v);
+
+		if (dry_run) {
+			printf("  %-15s would be %lu\n", name, want);
+			continue;
+		}
+		if (vale_param_get(name, &now, err, sizeof(err)) == 0 && now == want)
+			continue;
+		ret = vale_param_set(name, want, err, sizeof(err));
+		if (ret)
+			break;
+		written++;
+	}
+	json_object_put(o);
+	if (ret)
+		return cli_fail("netmap restore: cannot set: %s (the record stays in %s)", err, path);
+	if (dry_run) {
+		printf("dry run: nothing written (the values netmap tune found, from %s)\n", path);
+		return EXIT_OK;
+	}
+	if (unlink(path))
+		return cli_fail("netmap restore: put back, but cannot remove %s: %s", path,
+				strerror(errno));
+	printf("netmap restore: %d %s put back and read back; the record is removed\n", written,
+	       written == 1 ? "parameter" : "parameters");
 	return EXIT_OK;
 }

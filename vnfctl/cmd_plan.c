@@ -21,6 +21,7 @@
 #include "plan.h"
 #include "sha256.h"
 #include "status_view.h"
+#include "netmap_tune.h"
 #include "vale.h"
 #include "vale_hash.h"
 #include "virt.h"
@@ -199,6 +200,36 @@ static int probe_dataplane(struct virt *v, const char *dom)
 	return rc == 0;
 }
 
+/* netmap tune's request (0: its default) against the module's parameters now. */
+static int probe_netmap(const char *req_text)
+{
+	struct netmap_tune_req r = { 1024, 1, 0, 0, 1 };
+	long v[5];
+	struct netmap_tune *t;
+	char err[200];
+	int same = 0;
+
+	if (sscanf(req_text, "%ld %ld %ld %ld %ld", &v[0], &v[1], &v[2], &v[3], &v[4]) != 5 ||
+	    !(t = calloc(1, sizeof(*t))))
+		return 0;
+	r.slots = v[0] ? (unsigned)v[0] : r.slots;
+	r.rings = v[1] ? (unsigned)v[1] : r.rings;
+	r.pipes = (unsigned)v[2];
+	r.extra_bufs = (unsigned)v[3];
+	r.ports = v[4] ? (unsigned)v[4] : r.ports;
+	if (netmap_tune_compute(&r, t, err, sizeof(err)) == 0) {
+		same = 1;
+		for (int i = 0; same && i < NT_NPARAMS; i++) {
+			unsigned long now;
+
+			same = vale_param_get(t->p[i].name, &now, err, sizeof(err)) == 0 &&
+			       now == t->p[i].value;
+		}
+	}
+	free(t);
+	return same;
+}
+
 static int probe(struct virt *v, const struct made *m, const struct plan_step *s)
 {
 	int running = 0;
@@ -238,6 +269,8 @@ static int probe(struct virt *v, const struct made *m, const struct plan_step *s
 		return probe_deployed(s, s->probe_arg);
 	case PROBE_DATAPLANE:
 		return v && probe_dataplane(v, s->probe_arg);
+	case PROBE_NETMAP:
+		return probe_netmap(s->probe_arg);
 	case PROBE_VALE_HASH: {
 		struct vale_hash_state st;
 		char err[128], have[256];

@@ -211,7 +211,12 @@ const struct vnfctl_cmd vnfctl_cmds[] = {
 	  "them when an allocator is configured: the global one when its first port opens with\n"
 	  "none open, a VALE port's when it is made.  With --json one object: request, parameters\n"
 	  "{NAME: {value, current, default, need, why}}, memory, module_loaded, dry_run,\n"
-	  "written." },
+	  "written.  The first tune that writes keeps the values it found ($VNFCTL_STATE_DIR or\n"
+	  "/var/lib/vnfctl/netmap, netmap-params.json) for vnfctl netmap restore." },
+	{ "netmap", "restore", cmd_netmap_restore, "[--dry-run]",
+	  "put back netmap's parameters as they were before the first netmap tune",
+	  "Writes the kept values (and reads them back), then forgets them; \"nothing to restore\"\n"
+	  "when no tune changed anything.  vnfctl down runs it for a plan's host.netmap." },
 	{ "rss", "", cmd_rss,
 	  "[--key HEX | --profile NAME] [--queues N] [--reta-size N] SRC_IP DST_IP [SPORT DPORT]\n"
 	  "       vnfctl rss --find-ports --queues N [--count K] DST_IP DST_PORT SRC_IP",

@@ -275,11 +275,20 @@ static int parse_host(struct ctx *x, struct plan *p, struct builder *b, json_obj
 			     get_uint(x, nm, "ports", 1, 1024, 0, &ports);
 		if (rc)
 			rc = -EINVAL;
-		if (!rc && !(rc = step_new(b, -1, PROBE_NONE, NULL, NULL))) {
+		if (!rc) {
+			char req[96];
+
+			/* the probe computes the request's values (0: the command's default) */
+			snprintf(req, sizeof(req), "%ld %ld %ld %ld %ld", slots, rings, pipes, extra,
+				 ports);
+			rc = step_new(b, -1, PROBE_NETMAP, req, NULL);
+		}
+		if (!rc) {
 			step_what(b, "netmap tune");
 			rc = arg(b, "netmap", "tune", NULL) || arg_num(b, "--slots", slots) ||
 			     arg_num(b, "--rings", rings) || arg_num(b, "--pipes", pipes) ||
-			     arg_num(b, "--extra-bufs", extra) || arg_num(b, "--ports", ports);
+			     arg_num(b, "--extra-bufs", extra) || arg_num(b, "--ports", ports) ||
+			     undo(b, "netmap", "restore", NULL);
 		}
 		path_pop(x, o2);
 	}

@@ -25,6 +25,7 @@ enum plan_probe {
 	PROBE_DEPLOYED,	 /* domain arg has this binary and config installed (deploy record) */
 	PROBE_DATAPLANE, /* domain arg's dataplane runs */
 	PROBE_VALE_HASH, /* vnf_vale_rss is on switch arg2 with "KEYHEX RINGS" arg */
+	PROBE_NETMAP,	 /* netmap's parameters have what tune "SLOTS RINGS PIPES EXTRA PORTS" sets */
 };
 
 struct plan_step {

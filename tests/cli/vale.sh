@@ -11,6 +11,7 @@ O=${O:-build}
 V=$O/vnfctl
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+export VNFCTL_STATE_DIR=$tmp/state # netmap tune keeps the originals there
 if [ ! -x "$V" ]; then
 	echo "FAIL vale.binary ($V not built)"
 	exit 0
@@ -180,6 +181,17 @@ export VNFCTL_NETMAP_PARAMS=$P
 expect tune_set 0 '^set: 5 parameters written to .* and read back' '' -- netmap tune --slots 4096 --rings 4 --pipes 4 --extra-bufs 10000 --ports 2
 got=$(cat "$P/ring_size" "$P/buf_num" "$P/priv_ring_num" "$P/priv_buf_num" "$P/priv_if_num" "$P/ring_num" | tr '\n' ' ')
 if [ "$got" = "65792 364066 42 182034 22 200 " ]; then echo "ok   vale.tune_set_files"; else echo "FAIL vale.tune_set_files: $got"; fi
+# the first tune kept what it found; netmap restore puts it back and forgets it
+if [ -f "$tmp/state/netmap-params.json" ] && grep -q '"buf_num":163840' "$tmp/state/netmap-params.json"; then
+	echo "ok   vale.tune_keeps_original"; else echo "FAIL vale.tune_keeps_original"; fi
+expect restore_dry 0 '^  buf_num +would be 163840$' '' -- netmap restore --dry-run
+expect restore 0 '^netmap restore: 5 parameters put back and read back; the record is removed$' '' -- netmap restore
+got=$(cat "$P/ring_size" "$P/buf_num" "$P/priv_ring_num" "$P/priv_buf_num" "$P/priv_if_num" | tr '\n' ' ')
+if [ "$got" = "36864 163840 4 4098 2 " ] && [ ! -e "$tmp/state/netmap-params.json" ]; then
+	echo "ok   vale.restore_files"; else echo "FAIL vale.restore_files: $got"; fi
+expect restore_nothing 0 '^netmap restore: nothing to restore' '' -- netmap restore
+expect restore_usage 2 '' 'no arguments expected, got "now"' -- netmap restore now
+expect tune_set_again_after_restore 0 '^set: 5 parameters written' '' -- netmap tune --slots 4096 --rings 4 --pipes 4 --extra-bufs 10000 --ports 2
 expect tune_set_current 0 '^  buf_num +364066 +current 364066 ' '' -- netmap tune --dry-run --slots 4096 --rings 4 --pipes 4 --extra-bufs 10000 --ports 2
 expect tune_set_again 0 '^set: 0 parameters written' '' -- netmap tune --slots 4096 --rings 4 --pipes 4 --extra-bufs 10000 --ports 2
 # A parameter that cannot be written: the ones written before it are put back.
