@@ -300,6 +300,16 @@ cap_packets() { # CMD: with --packets at most $CAP
 	else echo "$1 --packets $CAP"; fi
 }
 
+# ensure_built CMD: a benchmark or example program the command names (build/bench/X,
+# build/examples/X) is built on demand: make test does not build them, make bench does.
+ensure_built() {
+	local prog=${1%% *}
+	case $prog in
+	build/bench/* | build/examples/*)
+		[ -x "$O/${prog#build/}" ] || make -s O="$O" "$O/${prog#build/}" >"$tmp/make.log" 2>&1 ;;
+	esac
+}
+
 # check_command LOC CMD CLAIM EXPECT: one command, as classify() says; CLAIM: its trailing
 # comment; EXPECT: a file with the output lines a console block shows (or empty)
 check_command() {
@@ -333,6 +343,10 @@ check_command() {
 	dry) [[ " $cmd " == *" --dry-run "* ]] || cmd="$cmd --dry-run" ;;
 	cap) cmd=$(cap_packets "$cmd") ;;
 	esac
+	if ! ensure_built "$cmd"; then
+		fail "$name" "make $O/${cmd#build/} failed" "$(tail -5 "$tmp/make.log")"
+		return
+	fi
 	sandbox_run "$where" "$how" "$cmd"
 	rc=$?
 	if [ -n "$detail" ]; then
