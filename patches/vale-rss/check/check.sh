@@ -153,17 +153,23 @@ echo "  rings used without the module: $rings"
 
 echo "== 7. from a plan: up, up again, down"
 cat >/tmp/plan.json <<EOC
-{"name": "vh", "switches": [{"name": "vale3", "ports": [{"name": "pp1", "rings": 4}],
-                             "hash": {"rss_profile": "ms", "rings": 4}}]}
+{"name": "vh", "host": {"netmap": {"slots": 4096, "rings": 4}},
+ "switches": [{"name": "vale3", "ports": [{"name": "pp1", "rings": 4}],
+               "hash": {"rss_profile": "ms", "rings": 4}}]}
 EOC
 export VNFCTL_STATE_DIR=/tmp/vnfctl-state VNFCTL_VALE_HASH_KO="$KO" # the module is not installed here
+rs0=$(cat /sys/module/netmap/parameters/ring_size)
 run vnfctl up /tmp/plan.json && ok "plan up" || no "plan up"
+rs1=$(cat /sys/module/netmap/parameters/ring_size)
+[ "$rs1" != "$rs0" ] && ok "plan: netmap tune changed ring_size ($rs0 -> $rs1)" || no "plan: ring_size still $rs1"
 [ "$(cat /sys/module/vnf_vale_rss/parameters/active)" = vale3 ] && ok "plan: the module is on vale3" || no "plan: module not on vale3"
 run vnfctl up /tmp/plan.json >/tmp/up2.out; cat /tmp/up2.out
 grep -q "nothing to change" /tmp/up2.out && ok "plan: a second up changes nothing" || no "plan: second up changed something"
 run vnfctl down /tmp/plan.json && ok "plan down" || no "plan down"
 [ ! -e /sys/module/vnf_vale_rss ] && ! ip link show pp1 >/dev/null 2>&1 && ok "plan: down unloaded the module and removed pp1" ||
 	no "plan: something left after down"
+[ "$(cat /sys/module/netmap/parameters/ring_size)" = "$rs0" ] && ok "plan: down put ring_size back ($rs0)" ||
+	no "plan: ring_size $(cat /sys/module/netmap/parameters/ring_size) after down, was $rs0"
 unset VNFCTL_STATE_DIR VNFCTL_VALE_HASH_KO
 
 run vnfctl vale list
