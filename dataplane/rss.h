@@ -57,6 +57,11 @@ const struct rss_profile *rss_profile_find(const char *name);
 extern const struct rss_profile rss_profiles[];
 extern const size_t rss_profiles_count;
 
+/* The key of --key HEX, or else of the named profile (NULL: "default"), into key
+ * (RSS_KEY_MAX bytes) and *len.  -EINVAL: HEX is not hex bytes; -ENOENT: no such profile.
+ * Whether the length suits (40/52, the device's) is the caller's to say. */
+int rss_key_resolve(const char *hex, const char *profile, uint8_t *key, size_t *len);
+
 /* Parses "6d5a56da..." or "6d:5a:56:da:..." into key; *len gets the byte count.
  * -EINVAL on bad digits, odd length or more than RSS_KEY_MAX bytes. */
 int rss_key_parse_hex(const char *hex, uint8_t *key, size_t *len);

@@ -50,3 +50,17 @@ const struct rss_profile *rss_profile_find(const char *name)
 	errno = ENOENT;
 	return NULL;
 }
+
+int rss_key_resolve(const char *hex, const char *profile, uint8_t *key, size_t *len)
+{
+	const struct rss_profile *p;
+
+	if (hex)
+		return rss_key_parse_hex(hex, key, len) ? -EINVAL : 0;
+	p = rss_profile_find(profile ? profile : "default");
+	if (!p)
+		return -ENOENT;
+	memcpy(key, p->key, p->key_len);
+	*len = p->key_len;
+	return 0;
+}

@@ -272,6 +272,8 @@ static int state_note_addr(const char *ifname, const uint8_t ip[4], uint8_t len,
 struct nic_setup_opts {
 	long queues, rx_slots, tx_slots; /* -1: not asked */
 	const char *key_hex, *profile;
+	uint8_t key[RSS_KEY_MAX]; /* what key_hex or profile gives; key_len 0: neither */
+	size_t key_len;
 	int reta_equal, flow_hash; /* flow_hash: 0 none, 3 l3, 4 l4 */
 	int offloads;		   /* -1 none, 0 off, 1 on */
 	int dry_run;
@@ -339,9 +341,7 @@ static int nic_plan(const char *ifname, const char *drv, const struct nic_setup_
 				ifname, drv, want->rings.rx, want->rings.tx, cur->rings.rx_max,
 				cur->rings.tx_max);
 	}
-	if (o->key_hex || o->profile || o->reta_equal) {
-		uint8_t key[64];
-		size_t klen = 0;
+	if (o->key_len || o->reta_equal) {
 		if (!cur->has_rss)
 			return cli_fail(
 				"%s (driver %s) cannot set the RSS key or table: not supported "
@@ -349,23 +349,12 @@ static int nic_plan(const char *ifname, const char *drv, const struct nic_setup_
 				ifname, drv);
 		want->has_rss = 1;
 		want->rss = cur->rss;
-		if (o->key_hex && rss_key_parse_hex(o->key_hex, key, &klen))
-			return cli_fail("%s: --rss-key \"%s\": not hex bytes", ifname, o->key_hex);
-		if (o->profile) {
-			const struct rss_profile *p = rss_profile_find(o->profile);
-			if (!p)
-				return cli_fail(
-					"%s: --rss-profile \"%s\": unknown (default, ms, mtcp)",
-					ifname, o->profile);
-			memcpy(key, p->key, p->key_len);
-			klen = p->key_len;
-		}
-		if (klen && klen != cur->rss.key_size)
+		if (o->key_len && o->key_len != cur->rss.key_size)
 			return cli_fail(
 				"%s (driver %s): the RSS key is %zu bytes, the device's is %u",
-				ifname, drv, klen, cur->rss.key_size);
-		if (klen)
-			memcpy(want->rss.key, key, klen);
+				ifname, drv, o->key_len, cur->rss.key_size);
+		if (o->key_len)
+			memcpy(want->rss.key, o->key, o->key_len);
 		if (o->reta_equal) {
 			uint32_t n = want->has_ch
 					     ? (want->ch.combined ? want->ch.combined : want->ch.rx)
@@ -440,7 +429,7 @@ int cmd_nic_setup(const struct vnfctl_ctx *ctx, int argc, char **argv)
 		{ 0, 0, 0, 0 },
 	};
 	const struct vnfctl_cmd *c = cli_find("nic", "setup");
-	struct nic_setup_opts o = { -1, -1, -1, NULL, NULL, 0, 0, -1, 0, NULL, { 0 }, 0 };
+	struct nic_setup_opts o = { .queues = -1, .rx_slots = -1, .tx_slots = -1, .offloads = -1 };
 	struct nic_state cur, want, undo;
 	char drv[64] = "?", err[VNFCTL_ERR_LEN], uerr[VNFCTL_ERR_LEN], *text;
 	const char *ifname;
@@ -507,16 +496,15 @@ int cmd_nic_setup(const struct vnfctl_ctx *ctx, int argc, char **argv)
 	if (o.key_hex && o.profile)
 		return cli_usage_fail(c, "--rss-key and --rss-profile exclude each other");
 	/* a misspelt key or profile is a usage error, whatever the driver can do */
-	if (o.key_hex) {
-		uint8_t key[64];
-		size_t klen;
+	if (o.key_hex || o.profile) {
+		int r = rss_key_resolve(o.key_hex, o.profile, o.key, &o.key_len);
 
-		if (rss_key_parse_hex(o.key_hex, key, &klen))
+		if (r == -ENOENT)
+			return cli_usage_fail(c, "--rss-profile \"%s\": unknown (default, ms, mtcp)",
+					      o.profile);
+		if (r)
 			return cli_usage_fail(c, "--rss-key \"%s\": not hex bytes", o.key_hex);
 	}
-	if (o.profile && !rss_profile_find(o.profile))
-		return cli_usage_fail(c, "--rss-profile \"%s\": unknown (default, ms, mtcp)",
-				      o.profile);
 	ifname = argv[optind];
 	if (strlen(ifname) >= IFNAMSIZ || !if_nametoindex(ifname))
 		return cli_fail("%s: no such interface", ifname);

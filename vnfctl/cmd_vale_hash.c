@@ -30,7 +30,7 @@ static int hash_parse(const struct vnfctl_cmd *c, const struct vnfctl_ctx *ctx, 
 		{ 0, 0, 0, 0 },
 	};
 	char err[VNFCTL_ERR_LEN], *end;
-	int ch;
+	int ch, rc;
 
 	memset(o, 0, sizeof(*o));
 	o->json = ctx->json;
@@ -76,19 +76,11 @@ static int hash_parse(const struct vnfctl_cmd *c, const struct vnfctl_ctx *ctx, 
 		return cli_usage_fail(c, "disable takes only SWITCH and --dry-run");
 	if (o->key_hex && o->profile)
 		return cli_usage_fail(c, "--key and --rss-profile exclude each other");
-	if (o->key_hex) {
-		if (rss_key_parse_hex(o->key_hex, o->key, &o->key_len) ||
-		    (o->key_len != 40 && o->key_len != 52))
-			return cli_usage_fail(c, "--key \"%s\": 40 or 52 bytes in hex", o->key_hex);
-	} else {
-		const struct rss_profile *p = rss_profile_find(o->profile ? o->profile : "default");
-
-		if (!p)
-			return cli_usage_fail(c, "--rss-profile \"%s\": default, ms or mtcp",
-					      o->profile);
-		memcpy(o->key, p->key, p->key_len);
-		o->key_len = p->key_len;
-	}
+	rc = rss_key_resolve(o->key_hex, o->profile, o->key, &o->key_len);
+	if (rc == -ENOENT)
+		return cli_usage_fail(c, "--rss-profile \"%s\": default, ms or mtcp", o->profile);
+	if (rc || (o->key_len != 40 && o->key_len != 52)) /* a profile's key is always 40 */
+		return cli_usage_fail(c, "--key \"%s\": 40 or 52 bytes in hex", o->key_hex);
 	return 0;
 }
 

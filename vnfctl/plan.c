@@ -314,20 +314,16 @@ static int parse_switch_hash(struct ctx *x, struct builder *b, const char *sw, j
 
 	if (!rc && prof && key)
 		rc = fail(x, "rss_key and rss_profile exclude each other");
-	if (!rc && key && (rss_key_parse_hex(key, k, &klen) || (klen != 40 && klen != 52))) {
-		size_t o = path_push(x, ".rss_key");
-		rc = fail(x, "\"%s\": 40 or 52 bytes in hex", key);
-		path_pop(x, o);
-	}
-	if (!rc && !key) {
-		const struct rss_profile *rp = rss_profile_find(prof ? prof : "default");
-		size_t o = path_push(x, ".rss_profile");
+	if (!rc) {
+		int r = rss_key_resolve(key, prof, k, &klen);
 
-		if (!rp)
-			rc = fail(x, "\"%s\": default, ms or mtcp", prof);
-		else
-			memcpy(k, rp->key, klen = rp->key_len);
-		path_pop(x, o);
+		if (r || (klen != 40 && klen != 52)) { /* a profile's key is always 40 */
+			size_t o = path_push(x, r == -ENOENT ? ".rss_profile" : ".rss_key");
+
+			rc = r == -ENOENT ? fail(x, "\"%s\": default, ms or mtcp", prof)
+					  : fail(x, "\"%s\": 40 or 52 bytes in hex", key);
+			path_pop(x, o);
+		}
 	}
 	if (!rc && !nports)
 		rc = fail(x, "needs a port in ports: netmap makes a switch with its first port");
