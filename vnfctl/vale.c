@@ -38,12 +38,6 @@ _Static_assert(NETMAP_API == 14, "vale.c speaks netmap API 14");
 
 /* ---- names ----------------------------------------------------------------------------- */
 
-static int vale_id_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       c == '_';
-}
-
 /* An interface name as Linux takes it (dev_valid_name), minus characters netmap's port
  * syntax gives a meaning: { } pipes, @ options, ^ * suffixes, : switch. */
 static int vale_check_ifname(const char *name, const char *what, char *err, size_t errlen)

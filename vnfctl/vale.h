@@ -24,6 +24,13 @@
 
 /* ---- names (pure) ---------------------------------------------------------------------- */
 
+/* A character netmap takes in switch names (nm_is_id_char): letters, digits, _. */
+static inline int vale_id_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_';
+}
+
 /* A persistent VALE port's own name (vale create): 1..15 of [A-Za-z0-9_], not starting with
  * "vale" (netmap refuses that: the prefix names switches).  strict = 0 (vale delete) accepts
  * any interface name, since vale-ctl may have made others. */

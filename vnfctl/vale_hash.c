@@ -8,6 +8,7 @@
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
+#include "vale.h"
 #include "vale_hash.h"
 
 const char *vale_hash_params_dir(void)
@@ -26,15 +27,12 @@ int vale_hash_check_switch(const char *sw, char *err, size_t errlen)
 			 "letters, digits or _ (vale0)", sw);
 		return -EINVAL;
 	}
-	for (size_t i = 4; i < n; i++) {
-		char c = sw[i];
-
-		if (!(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z') && !(c >= '0' && c <= '9') &&
-		    c != '_') {
-			snprintf(err, errlen, "switch \"%s\": '%c' is not a letter, digit or _", sw, c);
+	for (size_t i = 4; i < n; i++)
+		if (!vale_id_char(sw[i])) {
+			snprintf(err, errlen, "switch \"%s\": '%c' is not a letter, digit or _", sw,
+				 sw[i]);
 			return -EINVAL;
 		}
-	}
 	return 0;
 }
 
