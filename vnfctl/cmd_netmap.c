@@ -204,7 +204,7 @@ int cmd_netmap_tune(const struct vnfctl_ctx *ctx, int argc, char **argv)
 		{ "json", no_argument, 0, 'j' },	{ 0, 0, 0, 0 },
 	};
 	const struct vnfctl_cmd *c = cli_find("netmap", "tune");
-	struct netmap_tune_req r = { 1024, 1, 0, 0, 1 };
+	struct netmap_tune_req r = NETMAP_TUNE_REQ_DEFAULT;
 	struct netmap_tune *t;
 	long long current[NT_NPARAMS];
 	char err[VNFCTL_ERR_LEN];

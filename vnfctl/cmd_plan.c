@@ -203,7 +203,7 @@ static int probe_dataplane(struct virt *v, const char *dom)
 /* netmap tune's request (0: its default) against the module's parameters now. */
 static int probe_netmap(const char *req_text)
 {
-	struct netmap_tune_req r = { 1024, 1, 0, 0, 1 };
+	struct netmap_tune_req r = NETMAP_TUNE_REQ_DEFAULT;
 	long v[5];
 	struct netmap_tune *t;
 	char err[200];

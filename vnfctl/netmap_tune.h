@@ -53,6 +53,8 @@ struct netmap_tune_req {
 	unsigned extra_bufs; /* per port (nr_extra_bufs) */
 	unsigned ports;	     /* ports sharing the global allocator (NICs in netmap mode) */
 };
+/* What netmap tune asks for when an option is not given. */
+#define NETMAP_TUNE_REQ_DEFAULT { .slots = 1024, .rings = 1, .pipes = 0, .extra_bufs = 0, .ports = 1 }
 
 struct netmap_tune_param {
 	const char *name;    /* the module parameter: /sys/module/netmap/parameters/NAME */
